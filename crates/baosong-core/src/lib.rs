@@ -1,0 +1,19 @@
+//! Baosong's core: the item (稿件) model, the reporting workflow, the offline
+//! store, Markdown rendering and the audit log.
+//!
+//! Nothing here knows about Tauri, the network or the terminal; the CLI and the
+//! desktop shell are thin layers over this crate.
+
+pub mod columns;
+pub mod i18n;
+pub mod model;
+pub mod render;
+pub mod store;
+pub mod view;
+pub mod workflow;
+
+pub use i18n::Lang;
+pub use model::{Item, ItemContent, ItemId, ItemState, ItemSummary};
+pub use store::{Store, StoreError};
+pub use view::{AppInfo, ItemView, ListQuery, UserError};
+pub use workflow::{Action, ActionKind, WorkflowError};

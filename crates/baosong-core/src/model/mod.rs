@@ -1,0 +1,14 @@
+//! The item (稿件) and the values it is made of.
+//!
+//! These types cross every boundary: they are stored (as JSON snapshots per
+//! revision), printed by the CLI with `--json`, and sent to the desktop UI, whose
+//! TypeScript types are generated from them with ts-rs (`make bindings`).
+
+mod ids;
+mod item;
+
+pub use ids::ItemId;
+pub use item::{
+    ColumnRef, Disclosure, DisclosureKind, Item, ItemContent, ItemState, ItemSummary, Urgency,
+    Validity,
+};

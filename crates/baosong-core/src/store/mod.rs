@@ -1,0 +1,139 @@
+//! The offline store: one SQLite file in the data directory.
+//!
+//! - `items` holds the current state of every item (稿件);
+//! - `revisions` keeps every saved version, so nothing typed is ever lost;
+//! - `audit_log` records who did what, in the same transaction as the change;
+//! - `item_grams` is the Chinese-capable full-text index (see [`search`]).
+//!
+//! WAL journal, `synchronous=FULL` (a save that returned is on disk, even after
+//! a power cut), foreign keys on, and a busy timeout so the desktop app and the
+//! `baosong` command can share one data directory.
+
+mod audit;
+mod data_dir;
+mod error;
+mod items;
+mod revisions;
+pub mod schema;
+pub mod search;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+pub use data_dir::{DB_FILE_NAME, resolve_data_dir};
+pub use error::StoreError;
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// How long a writer waits for another one before giving up with [`StoreError::Busy`].
+const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// An open store. Not `Sync`: share it behind a mutex.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    actor: String,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `data_dir` and brings its schema
+    /// up to date.
+    pub fn open(data_dir: &Path) -> Result<Store> {
+        data_dir::prepare(data_dir)?;
+        let path = data_dir.join(DB_FILE_NAME);
+        Self::open_file(&path).map_err(|e| e.with_path(&path))
+    }
+
+    fn open_file(path: &Path) -> Result<Store> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(path, flags)?;
+        conn.busy_timeout(busy_timeout())?;
+        // journal_mode answers with a row; a damaged file fails here.
+        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        conn.execute_batch(
+            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;",
+        )?;
+        migrate(&mut conn)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            actor: default_actor(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Who the audit log names for the changes made through this store.
+    pub fn set_actor(&mut self, actor: impl Into<String>) {
+        self.actor = actor.into();
+    }
+
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// SQLite's own integrity check; "ok" when the file is sound.
+    pub fn integrity_check(&self) -> Result<String> {
+        let rows: Vec<String> = self
+            .conn
+            .prepare("PRAGMA integrity_check")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows.join("\n"))
+    }
+
+    /// Runs `f` in an IMMEDIATE transaction: the write lock is taken up front,
+    /// so two writers queue on the busy timeout instead of failing half-way.
+    fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let supported = schema::latest_version();
+    if found > supported {
+        return Err(StoreError::TooNew { found, supported });
+    }
+    if found == supported {
+        return Ok(());
+    }
+    schema::migrations().to_latest(conn).map_err(|e| match e {
+        rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::from(err),
+        other => StoreError::BadRecord(format!("schema migration failed: {other}")),
+    })
+}
+
+fn busy_timeout() -> Duration {
+    std::env::var("BAOSONG_BUSY_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(Duration::from_millis)
+        .unwrap_or(DEFAULT_BUSY_TIMEOUT)
+}
+
+/// The operating-system user, until sign-in tells us who is working.
+fn default_actor() -> String {
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty())
+        .unwrap_or_else(|| "unknown".to_string())
+}
