@@ -3,8 +3,19 @@ use super::render_markdown;
 fn assert_clean(html: &str) {
     let lower = html.to_lowercase();
     for bad in [
-        "<script", "onerror", "onload", "onclick", "javascript:", "<iframe", "<svg", "<object",
-        "<embed", "<style", "srcdoc", "vbscript:", "data:text/html",
+        "<script",
+        "onerror",
+        "onload",
+        "onclick",
+        "javascript:",
+        "<iframe",
+        "<svg",
+        "<object",
+        "<embed",
+        "<style",
+        "srcdoc",
+        "vbscript:",
+        "data:text/html",
     ] {
         assert!(!lower.contains(bad), "found {bad:?} in {html}");
     }
@@ -15,7 +26,10 @@ fn renders_gfm_extensions() {
     let md = "# 标题\n\n| 项目 | 数量 |\n|---|---|\n| 学校 | 12 |\n\n~~删除~~ 与 https://www.gov.cn\n\n- [x] 已完成\n- [ ] 未完成\n\n注释[^1]\n\n[^1]: 脚注内容\n";
     let html = render_markdown(md);
     assert!(html.contains("<h1>标题</h1>"), "{html}");
-    assert!(html.contains("<table>") && html.contains("<td>学校</td>"), "{html}");
+    assert!(
+        html.contains("<table>") && html.contains("<td>学校</td>"),
+        "{html}"
+    );
     assert!(html.contains("<del>删除</del>"), "{html}");
     assert!(html.contains("href=\"https://www.gov.cn\""), "{html}");
     assert!(html.contains("type=\"checkbox\""), "{html}");
@@ -83,5 +97,8 @@ fn harmless_inline_html_survives() {
 #[test]
 fn links_get_safe_rel() {
     let html = render_markdown("[政府网](https://www.gov.cn)");
-    assert!(html.contains("rel=\"noopener noreferrer nofollow\""), "{html}");
+    assert!(
+        html.contains("rel=\"noopener noreferrer nofollow\""),
+        "{html}"
+    );
 }

@@ -22,14 +22,22 @@ pub enum StoreError {
     Busy,
     #[error("the database file {path} is damaged or is not a Baosong database: {detail}")]
     Corrupt { path: PathBuf, detail: String },
-    #[error("the database was written by a newer Baosong (schema {found}, this one knows up to {supported})")]
+    #[error(
+        "the database was written by a newer Baosong (schema {found}, this one knows up to {supported})"
+    )]
     TooNew { found: i64, supported: i64 },
-    #[error("the item was changed elsewhere (your copy is revision {expected}, stored is {actual})")]
+    #[error(
+        "the item was changed elsewhere (your copy is revision {expected}, stored is {actual})"
+    )]
     Conflict { expected: u32, actual: u32 },
     #[error("{}", .0.message(Lang::En))]
     Workflow(#[from] WorkflowError),
     #[error("{field} is too long ({len} characters, at most {max})")]
-    TooLong { field: &'static str, len: usize, max: usize },
+    TooLong {
+        field: &'static str,
+        len: usize,
+        max: usize,
+    },
     #[error("cannot use data directory {path}: {source}")]
     DataDir {
         path: PathBuf,
@@ -120,7 +128,10 @@ impl StoreError {
             ),
             StoreError::Workflow(w) => w.message(lang),
             StoreError::TooLong { field, len, max } => {
-                format!("{}过长（{len} 个字符，最多 {max} 个）。", field_label_zh(field))
+                format!(
+                    "{}过长（{len} 个字符，最多 {max} 个）。",
+                    field_label_zh(field)
+                )
             }
             StoreError::DataDir { path, source } => {
                 format!("无法使用数据目录 {}：{source}", path.display())

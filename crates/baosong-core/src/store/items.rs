@@ -77,7 +77,8 @@ pub fn validate(content: &ItemContent) -> Result<()> {
     Ok(())
 }
 
-const ITEM_COLUMNS: &str = "seq, id, state, revision, content, returned_reason, published_url, created_at, updated_at";
+const ITEM_COLUMNS: &str =
+    "seq, id, state, revision, content, returned_reason, published_url, created_at, updated_at";
 
 /// An item row with its internal row number.
 pub(super) struct Loaded {
@@ -219,7 +220,13 @@ impl Store {
             let seq = write_row(tx, None, &item)?;
             reindex(tx, seq, &item.content)?;
             super::revisions::record(tx, seq, &item, &self.actor, None)?;
-            audit::append(tx, &self.actor, "create", Some(&item), serde_json::json!({}))?;
+            audit::append(
+                tx,
+                &self.actor,
+                "create",
+                Some(&item),
+                serde_json::json!({}),
+            )?;
             Ok(())
         })?;
         Ok(item)
@@ -367,9 +374,9 @@ impl Store {
         let plans = q.search.as_deref().map(search::plan).unwrap_or_default();
         // Terms the index cannot answer exactly are confirmed on the text, so
         // only then is the (large) content column read.
-        let needs_confirm = plans.iter().any(|p| {
-            matches!(p, TermPlan::Scan(_) | TermPlan::Phrase { exact: false, .. })
-        });
+        let needs_confirm = plans
+            .iter()
+            .any(|p| matches!(p, TermPlan::Scan(_) | TermPlan::Phrase { exact: false, .. }));
         let mut sql = format!(
             "SELECT id, title, column_name, state, urgency, revision, updated_at, {} FROM items WHERE 1",
             if needs_confirm { "content" } else { "''" }

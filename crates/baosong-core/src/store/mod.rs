@@ -41,17 +41,22 @@ impl Store {
     /// Opens (creating if needed) the store in `data_dir` and brings its schema
     /// up to date.
     pub fn open(data_dir: &Path) -> Result<Store> {
-        data_dir::prepare(data_dir)?;
-        let path = data_dir.join(DB_FILE_NAME);
-        Self::open_file(&path).map_err(|e| e.with_path(&path))
+        Self::open_with_timeout(data_dir, busy_timeout())
     }
 
-    fn open_file(path: &Path) -> Result<Store> {
+    /// As [`Store::open`], waiting at most `busy_timeout` for another writer.
+    pub fn open_with_timeout(data_dir: &Path, busy_timeout: Duration) -> Result<Store> {
+        data_dir::prepare(data_dir)?;
+        let path = data_dir.join(DB_FILE_NAME);
+        Self::open_file(&path, busy_timeout).map_err(|e| e.with_path(&path))
+    }
+
+    fn open_file(path: &Path, busy_timeout: Duration) -> Result<Store> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags)?;
-        conn.busy_timeout(busy_timeout())?;
+        conn.busy_timeout(busy_timeout)?;
         // journal_mode answers with a row; a damaged file fails here.
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.execute_batch(
@@ -121,6 +126,7 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     })
 }
 
+/// `BAOSONG_BUSY_TIMEOUT_MS`, or five seconds.
 fn busy_timeout() -> Duration {
     std::env::var("BAOSONG_BUSY_TIMEOUT_MS")
         .ok()

@@ -13,8 +13,11 @@ fn any_action() -> impl Strategy<Value = Action> {
         Just(Action::MarkSubmitted),
         Just(Action::StartReview),
         Just(Action::Adopt),
-        prop_oneof![Just(String::new()), Just("https://www.gov.cn/a.html".to_string())]
-            .prop_map(|url| Action::Publish { url }),
+        prop_oneof![
+            Just(String::new()),
+            Just("https://www.gov.cn/a.html".to_string())
+        ]
+        .prop_map(|url| Action::Publish { url }),
         prop_oneof![Just(String::new()), Just("数据需核实".to_string())]
             .prop_map(|reason| Action::Return { reason }),
         Just(Action::Decline),

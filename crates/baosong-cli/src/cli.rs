@@ -1,0 +1,96 @@
+//! The command line, as clap sees it.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "baosong",
+    version,
+    about = "报送 Baosong — draft, check and submit items for the government portal",
+    long_about = "报送 Baosong — 信息报送客户端的命令行程序。\n\
+                  Draft items (稿件) offline, keep every revision, search them, render them.\n\
+                  Data lives in the platform data directory (~/.local/share/baosong on Linux),\n\
+                  or in --data-dir / BAOSONG_DATA_DIR."
+)]
+pub struct Cli {
+    /// Data directory (default: BAOSONG_DATA_DIR, else ~/.local/share/baosong).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a draft; prints its id.
+    New {
+        #[arg(long)]
+        title: String,
+        /// Column (栏目): a known column's id or name, or any name.
+        #[arg(long)]
+        column: String,
+        /// Markdown body from a file, or `-` for standard input.
+        #[arg(long, value_name = "FILE")]
+        body_file: Option<PathBuf>,
+        /// 内容概述.
+        #[arg(long)]
+        summary: Option<String>,
+        /// 执笔人.
+        #[arg(long)]
+        author: Option<String>,
+    },
+    /// List items, newest change first.
+    List {
+        /// Only items in this state (draft, awaiting_signoff, … or 草稿, 待签发, …).
+        #[arg(long, value_name = "STATE")]
+        state: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+    },
+    /// Show one item with its metadata and body.
+    Show { id: String },
+    /// Change an item; every change is kept as a new revision.
+    Edit {
+        id: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        column: Option<String>,
+        /// Markdown body from a file, or `-` for standard input.
+        #[arg(long, value_name = "FILE")]
+        body_file: Option<PathBuf>,
+        #[arg(long)]
+        summary: Option<String>,
+        #[arg(long)]
+        author: Option<String>,
+    },
+    /// List an item's revisions, or compare two of them.
+    History {
+        id: String,
+        /// Compare two revisions, e.g. `--diff 1 3`.
+        #[arg(long, num_args = 2, value_names = ["FROM", "TO"])]
+        diff: Option<Vec<u32>>,
+    },
+    /// Make an earlier revision current again (as a new revision).
+    Restore { id: String, revision: u32 },
+    /// Full-text search over titles, summaries and bodies (Chinese works).
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Render an item (by id) or a Markdown file to sanitised HTML on stdout.
+    Render {
+        /// An item id (or unique prefix), or a path to a Markdown file.
+        target: String,
+    },
+}
