@@ -111,19 +111,33 @@ impl Store {
     }
 }
 
+/// Brings the schema up to date. Two programs opening a fresh data directory
+/// at the same moment both try this; the loser's transaction fails (or is
+/// busy) and rolls back, and on the next look the schema is already current.
 fn migrate(conn: &mut Connection) -> Result<()> {
-    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let supported = schema::latest_version();
-    if found > supported {
-        return Err(StoreError::TooNew { found, supported });
+    let mut attempts = 0;
+    loop {
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > supported {
+            return Err(StoreError::TooNew { found, supported });
+        }
+        if found == supported {
+            return Ok(());
+        }
+        match schema::migrations().to_latest(conn) {
+            Ok(()) => return Ok(()),
+            Err(_) if attempts < 5 => attempts += 1,
+            Err(rusqlite_migration::Error::RusqliteError { err, .. }) => {
+                return Err(StoreError::from(err));
+            }
+            Err(other) => {
+                return Err(StoreError::BadRecord(format!(
+                    "schema migration failed: {other}"
+                )));
+            }
+        }
     }
-    if found == supported {
-        return Ok(());
-    }
-    schema::migrations().to_latest(conn).map_err(|e| match e {
-        rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::from(err),
-        other => StoreError::BadRecord(format!("schema migration failed: {other}")),
-    })
 }
 
 /// `BAOSONG_BUSY_TIMEOUT_MS`, or five seconds.
