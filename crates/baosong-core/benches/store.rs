@@ -39,9 +39,10 @@ impl Rng {
     }
 }
 
+/// `len` characters of the corpus from a random place, wrapping around.
 fn slice(text: &[char], rng: &mut Rng, len: usize) -> String {
-    let start = rng.below(text.len() - len);
-    text[start..start + len].iter().collect()
+    let start = rng.below(text.len());
+    text.iter().cycle().skip(start).take(len).collect()
 }
 
 fn content(text: &[char], rng: &mut Rng, body_len: usize) -> ItemContent {

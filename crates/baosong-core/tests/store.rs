@@ -462,3 +462,27 @@ fn data_directory_is_private() {
         "data_dir"
     );
 }
+
+#[test]
+fn queued_index_updates_are_applied_before_searching() {
+    let (_d, store) = temp_store();
+    let item = store.create_item(content("标题", "甲乙丙")).unwrap();
+    store
+        .save_content(item.id, content("标题", "丁戊己"), None)
+        .unwrap();
+    store
+        .save_content(item.id, content("标题", "庚辛壬"), None)
+        .unwrap();
+    // Two saves, one queued re-index.
+    assert_eq!(store.flush_index().unwrap(), 1);
+    assert_eq!(store.flush_index().unwrap(), 0);
+    store
+        .save_content(item.id, content("标题", "癸子丑"), None)
+        .unwrap();
+    assert_eq!(
+        search(&store, "子丑").len(),
+        1,
+        "search must flush the queue itself"
+    );
+    assert!(search(&store, "辛壬").is_empty());
+}

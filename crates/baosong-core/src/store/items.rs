@@ -333,7 +333,12 @@ impl Store {
             };
             write_row(tx, Some(seq), &item)?;
             if text_changed {
-                reindex(tx, seq, &item.content)?;
+                // Indexing a long body costs more than saving it; it is done
+                // before the next search instead (see `flush_index`).
+                tx.execute(
+                    "INSERT OR IGNORE INTO index_queue (item_seq) VALUES (?1)",
+                    [seq],
+                )?;
             }
             super::revisions::record(tx, seq, &item, &self.actor, note.as_deref())?;
             audit::append(
@@ -384,24 +389,28 @@ impl Store {
         })
     }
 
-    /// A page of items, newest change first, optionally filtered by state and
-    /// by a full-text query (all whitespace-separated terms must match).
+    /// A page of items, optionally filtered by state and by a full-text query
+    /// (all whitespace-separated terms must match).
+    ///
+    /// Without a query the newest change comes first. With one, the newest
+    /// item comes first: FTS5 then hands matches over in rowid order and the
+    /// page ends the scan, so a word found in every item (工作) costs no more
+    /// than a rare one.
     pub fn list_items(&self, q: &ListQuery) -> Result<Vec<ItemSummary>> {
         let plans = q.search.as_deref().map(search::plan).unwrap_or_default();
+        if !plans.is_empty() {
+            match self.flush_index() {
+                // Another program holds the write lock: search what is
+                // indexed rather than fail; that program's saves are queued.
+                Ok(_) | Err(StoreError::Busy) => {}
+                Err(e) => return Err(e),
+            }
+        }
         // Terms the index cannot answer exactly are confirmed on the text, so
         // only then is the (large) content column read.
         let needs_confirm = plans
             .iter()
             .any(|p| matches!(p, TermPlan::Scan(_) | TermPlan::Phrase { exact: false, .. }));
-        let mut sql = format!(
-            "SELECT id, title, column_name, state, urgency, revision, updated_at, {} FROM items WHERE 1",
-            if needs_confirm { "content" } else { "''" }
-        );
-        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
-        if let Some(state) = q.state {
-            sql.push_str(" AND state = ?");
-            args.push(Box::new(state.code()));
-        }
         let phrases: Vec<&str> = plans
             .iter()
             .filter_map(|p| match p {
@@ -409,10 +418,29 @@ impl Store {
                 TermPlan::Scan(_) => None,
             })
             .collect();
-        if !phrases.is_empty() {
-            sql.push_str(" AND seq IN (SELECT rowid FROM item_grams WHERE item_grams MATCH ?)");
+        let columns = format!(
+            "i.id, i.title, i.column_name, i.state, i.urgency, i.revision, i.updated_at, {}",
+            if needs_confirm { "i.content" } else { "''" }
+        );
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        let mut sql = if phrases.is_empty() {
+            format!("SELECT {columns} FROM items i WHERE 1")
+        } else {
             args.push(Box::new(phrases.join(" AND ")));
+            format!(
+                "SELECT {columns} FROM item_grams g JOIN items i ON i.seq = g.rowid
+                 WHERE g.item_grams MATCH ?"
+            )
+        };
+        if let Some(state) = q.state {
+            sql.push_str(" AND i.state = ?");
+            args.push(Box::new(state.code()));
         }
+        sql.push_str(if phrases.is_empty() {
+            " ORDER BY i.updated_at DESC, i.seq DESC"
+        } else {
+            " ORDER BY g.rowid DESC"
+        });
         let needles: Vec<String> = match q.search.as_deref() {
             Some(s) if needs_confirm => s
                 .split_whitespace()
@@ -420,7 +448,6 @@ impl Store {
                 .collect(),
             _ => Vec::new(),
         };
-        sql.push_str(" ORDER BY updated_at DESC, seq DESC");
         let limit = q.limit.clamp(1, MAX_PAGE) as usize;
         let offset = q.offset as usize;
         let mut stmt = self.conn.prepare(&sql)?;
@@ -457,6 +484,31 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// Brings the search index up to date with queued saves; returns how many
+    /// items were re-indexed.
+    pub fn flush_index(&self) -> Result<usize> {
+        let pending: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM index_queue", [], |r| r.get(0))?;
+        if pending == 0 {
+            return Ok(0);
+        }
+        self.write(|tx| {
+            let queued: Vec<(i64, String)> = tx
+                .prepare(
+                    "SELECT q.item_seq, i.content FROM index_queue q JOIN items i ON i.seq = q.item_seq",
+                )?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (seq, json) in &queued {
+                let content: ItemContent = serde_json::from_str(json)?;
+                reindex(tx, *seq, &content)?;
+            }
+            tx.execute("DELETE FROM index_queue", [])?;
+            Ok(queued.len())
+        })
     }
 
     /// How many items there are, per state.

@@ -63,6 +63,14 @@ CREATE VIRTUAL TABLE item_grams USING fts5(
 );
 "#;
 
+/// Schema version 2: re-indexing after a save is queued and done before the
+/// next search, so an autosave of a long body does not pay for the index.
+const V2: &str = r#"
+CREATE TABLE index_queue (
+    item_seq INTEGER PRIMARY KEY REFERENCES items(seq)
+);
+"#;
+
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(all())
@@ -70,7 +78,7 @@ pub fn migrations() -> Migrations<'static> {
 
 /// The migration list itself, so tests can build every earlier schema version.
 pub fn all() -> Vec<M<'static>> {
-    vec![M::up(V1)]
+    vec![M::up(V1), M::up(V2)]
 }
 
 /// The newest schema version this build knows.
