@@ -140,6 +140,51 @@ fn benches(c: &mut Criterion) {
         })
     });
 
+    c.bench_function("search: 2 chars + state filter (100k items)", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i += 1;
+            let q = ListQuery {
+                search: Some(queries[i % queries.len()].to_string()),
+                state: Some(ItemState::Returned),
+                ..Default::default()
+            };
+            black_box(store.list_items(&q).expect("search"))
+        })
+    });
+
+    // One character cannot use the bigram index: a scan of the newest items.
+    c.bench_function("search: 1 char, scan fallback (100k items)", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i += 1;
+            let q = ListQuery {
+                search: Some(["网", "政", "市"][i % 3].to_string()),
+                ..Default::default()
+            };
+            black_box(store.list_items(&q).expect("search"))
+        })
+    });
+
+    // The first search after saving a long body pays the deferred re-index.
+    let long = store
+        .create_item(content(&text, &mut rng, 50_000))
+        .expect("create");
+    let mut long_content = long.content.clone();
+    c.bench_function("search right after saving a 50,000-char body (re-index + search)", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i += 1;
+            long_content.body = slice(&text, &mut rng, 50_000);
+            store.save_content(long.id, long_content.clone(), None).expect("save");
+            let q = ListQuery {
+                search: Some(queries[i % queries.len()].to_string()),
+                ..Default::default()
+            };
+            black_box(store.list_items(&q).expect("search"))
+        })
+    });
+
     // An item with 50 revisions.
     let id = store
         .create_item(content(&text, &mut rng, 2_000))

@@ -83,8 +83,14 @@ pub fn plan(query: &str) -> Vec<TermPlan> {
 }
 
 /// The text an item is indexed under: title, summary and body.
+///
+/// The body is Markdown, and the editor writes some characters as character
+/// references (`学&#x4E60;**《条例》**`: CommonMark cannot otherwise bold text
+/// that starts with punctuation next to a Chinese character), so references
+/// are decoded to what a reader sees before indexing.
 pub fn indexed_text(title: &str, summary: &str, body: &str) -> String {
     // Newlines between the parts become fillers, so no phrase spans two parts.
+    let body = html_escape::decode_html_entities(body);
     format!("{title}\n{summary}\n{body}")
 }
 
@@ -145,6 +151,14 @@ mod tests {
             TermPlan::Phrase { exact, .. } => assert!(!exact),
             other => panic!("unexpected plan {other:?}"),
         }
+    }
+
+    #[test]
+    fn character_references_in_the_body_are_indexed_as_characters() {
+        let text = indexed_text("", "", "学&#x4E60;**《条例》**&#x7CBE;神 &amp; 实践");
+        assert!(grams(&text).contains("学习"), "{text}");
+        assert!(grams(&text).contains("精神"), "{text}");
+        assert!(text.contains("& 实践"));
     }
 
     #[test]
