@@ -1,0 +1,149 @@
+// Every call from the UI to the Rust side goes through this module.
+//
+// The commands live in src-tauri/src/commands.rs. Tauri turns the Rust
+// argument names from snake_case into camelCase for JavaScript, so
+// `base_revision` is sent as `baseRevision`. A failed command rejects with a
+// `UserError` ({code, zh, en}); this module turns every rejection, including
+// the ones Tauri itself produces (unknown command, bad arguments, no IPC at
+// all), into an `ApiError` carrying such a `UserError`, so callers only ever
+// deal with one error shape.
+
+import { invoke } from '@tauri-apps/api/core'
+
+import type { Action } from './bindings/Action'
+import type { AppInfo } from './bindings/AppInfo'
+import type { ColumnRef } from './bindings/ColumnRef'
+import type { ItemContent } from './bindings/ItemContent'
+import type { ItemId } from './bindings/ItemId'
+import type { ItemSummary } from './bindings/ItemSummary'
+import type { ItemView } from './bindings/ItemView'
+import type { Lang } from './bindings/Lang'
+import type { ListQuery } from './bindings/ListQuery'
+import type { RevisionDiff } from './bindings/RevisionDiff'
+import type { RevisionSummary } from './bindings/RevisionSummary'
+import type { UserError } from './bindings/UserError'
+
+/** The page size of the item list. */
+export const PAGE_SIZE = 50
+
+/** A failed command: the Rust `UserError`, as a throwable `Error`. */
+export class ApiError extends Error implements UserError {
+  readonly code: string
+  readonly zh: string
+  readonly en: string
+  /** The command that failed, for logs. */
+  readonly command: string
+
+  constructor(command: string, user: UserError) {
+    super(`${command}: [${user.code}] ${user.en}`)
+    this.name = 'ApiError'
+    this.command = command
+    this.code = user.code
+    this.zh = user.zh
+    this.en = user.en
+  }
+
+  /** The message in the interface language. */
+  messageFor(lang: Lang): string {
+    return lang === 'en' ? this.en : this.zh
+  }
+}
+
+export function isUserError(value: unknown): value is UserError {
+  if (typeof value !== 'object' || value === null) return false
+  const v = value as Record<string, unknown>
+  return typeof v.code === 'string' && typeof v.zh === 'string' && typeof v.en === 'string'
+}
+
+/**
+ * Turns whatever a rejected `invoke` produced into a `UserError`. Rust sends a
+ * `UserError`; Tauri itself rejects with a plain string (e.g. "invalid args
+ * `id` for command `get_item`"); without the Tauri shell at all `invoke`
+ * throws a `TypeError`.
+ */
+export function toUserError(reason: unknown): UserError {
+  if (isUserError(reason)) return { code: reason.code, zh: reason.zh, en: reason.en }
+  const detail = typeof reason === 'string' ? reason : reason instanceof Error ? reason.message : describe(reason)
+  return {
+    code: 'ipc',
+    zh: `与报送后台通信失败：${detail}`,
+    en: `Could not talk to the Baosong backend: ${detail}`,
+  }
+}
+
+function describe(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return Object.prototype.toString.call(value)
+  }
+}
+
+/** The error as an `ApiError`, whatever was thrown. */
+export function asApiError(reason: unknown, command = 'ui'): ApiError {
+  if (reason instanceof ApiError) return reason
+  return new ApiError(command, toUserError(reason))
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args)
+  } catch (reason) {
+    throw new ApiError(command, toUserError(reason))
+  }
+}
+
+export function appInfo(): Promise<AppInfo> {
+  return call<AppInfo>('app_info')
+}
+
+export function listItems(query: ListQuery): Promise<ItemSummary[]> {
+  return call<ItemSummary[]>('list_items', { query })
+}
+
+export function getItem(id: ItemId): Promise<ItemView> {
+  return call<ItemView>('get_item', { id })
+}
+
+export function createItem(content: ItemContent): Promise<ItemView> {
+  return call<ItemView>('create_item', { content })
+}
+
+/**
+ * Saves the full content on top of `baseRevision`. Saving content equal to the
+ * stored one is a no-op that answers the same revision; a stale base revision
+ * fails with code `conflict`.
+ */
+export function saveItem(id: ItemId, content: ItemContent, baseRevision: number): Promise<ItemView> {
+  return call<ItemView>('save_item', { id, content, baseRevision })
+}
+
+export function applyAction(id: ItemId, action: Action): Promise<ItemView> {
+  return call<ItemView>('apply_action', { id, action })
+}
+
+/** Markdown to HTML, already sanitised by Rust (ammonia). */
+export function renderPreview(markdown: string): Promise<string> {
+  return call<string>('render_preview', { markdown })
+}
+
+export function listRevisions(id: ItemId): Promise<RevisionSummary[]> {
+  return call<RevisionSummary[]>('list_revisions', { id })
+}
+
+export function diffRevisions(id: ItemId, from: number, to: number): Promise<RevisionDiff> {
+  return call<RevisionDiff>('diff_revisions', { id, from, to })
+}
+
+export function restoreRevision(id: ItemId, revision: number): Promise<ItemView> {
+  return call<ItemView>('restore_revision', { id, revision })
+}
+
+export function listColumns(): Promise<ColumnRef[]> {
+  return call<ColumnRef[]>('list_columns')
+}
+
+/** Tells the shell that the first screen is on show (cold-start measurement). */
+export async function appReady(): Promise<void> {
+  await call<null>('app_ready')
+}
