@@ -25,9 +25,14 @@ export default defineConfig(({ mode }) => ({
     // WebView2 (Windows) and WebKitGTK ≥ 2.40 (Debian 12, UOS, Kylin).
     target: ['es2021', 'chrome105', 'safari15'],
     sourcemap: false,
-    // The editor (ProseMirror + remark) is one ~700 kB chunk; it is loaded
-    // from disk, never over a network, so splitting it buys nothing.
+    // The editor (Milkdown: ProseMirror + remark, ~500 kB) is a chunk of its
+    // own, loaded by a dynamic import (src/editor/lazy.ts) so the first screen
+    // — the item list, and with it app_ready — does not wait to parse it.
+    // It comes from disk, never over a network, so its size is not a concern.
     chunkSizeWarningLimit: 1500,
+    // No polyfill: it is dead weight in WebView2/WebKitGTK, and the editor
+    // chunk loads fine without a modulepreload hint.
+    modulePreload: { polyfill: false },
   },
   test: {
     environment: 'happy-dom',

@@ -63,6 +63,7 @@ export const en: Record<MessageKey, string> = {
 
   'editor.none': 'Select an item on the left, or create a new one.',
   'editor.loading': 'Opening the item…',
+  'editor.bodyLoading': 'Loading the editor…',
   'editor.title': 'Title',
   'editor.titlePlaceholder': 'Title of the item',
   'editor.column': 'Column',

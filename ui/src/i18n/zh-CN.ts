@@ -61,6 +61,7 @@ export const zhCN = {
 
   'editor.none': '请在左侧选择一篇稿件，或新建稿件。',
   'editor.loading': '正在打开稿件…',
+  'editor.bodyLoading': '加载编辑器…',
   'editor.title': '标题',
   'editor.titlePlaceholder': '请输入稿件标题',
   'editor.column': '栏目',
