@@ -171,19 +171,24 @@ fn benches(c: &mut Criterion) {
         .create_item(content(&text, &mut rng, 50_000))
         .expect("create");
     let mut long_content = long.content.clone();
-    c.bench_function("search right after saving a 50,000-char body (re-index + search)", |b| {
-        let mut i = 0;
-        b.iter(|| {
-            i += 1;
-            long_content.body = slice(&text, &mut rng, 50_000);
-            store.save_content(long.id, long_content.clone(), None).expect("save");
-            let q = ListQuery {
-                search: Some(queries[i % queries.len()].to_string()),
-                ..Default::default()
-            };
-            black_box(store.list_items(&q).expect("search"))
-        })
-    });
+    c.bench_function(
+        "search right after saving a 50,000-char body (re-index + search)",
+        |b| {
+            let mut i = 0;
+            b.iter(|| {
+                i += 1;
+                long_content.body = slice(&text, &mut rng, 50_000);
+                store
+                    .save_content(long.id, long_content.clone(), None)
+                    .expect("save");
+                let q = ListQuery {
+                    search: Some(queries[i % queries.len()].to_string()),
+                    ..Default::default()
+                };
+                black_box(store.list_items(&q).expect("search"))
+            })
+        },
+    );
 
     // An item with 50 revisions.
     let id = store

@@ -10,6 +10,18 @@ use baosong_core::view::DiffTag;
 use baosong_core::{Action, ListQuery, Store, StoreError};
 use common::{content, temp_store};
 
+/// Takes a draft through sign-off to the portal (已报送).
+fn submit(store: &Store, id: baosong_core::ItemId) {
+    for a in [
+        Action::SendForSignoff,
+        Action::SignOff,
+        Action::Queue,
+        Action::MarkSubmitted,
+    ] {
+        store.apply_action(id, a).unwrap();
+    }
+}
+
 fn search(store: &Store, q: &str) -> Vec<String> {
     store
         .list_items(&ListQuery {
