@@ -156,14 +156,7 @@ fn editing_after_sign_off_needs_a_new_sign_off() {
 fn items_at_the_portal_refuse_edits_and_stay_unchanged() {
     let (_d, store) = temp_store();
     let item = store.create_item(content("标题", "正文")).unwrap();
-    for a in [
-        Action::SendForSignoff,
-        Action::SignOff,
-        Action::Queue,
-        Action::MarkSubmitted,
-    ] {
-        store.apply_action(item.id, a).unwrap();
-    }
+    submit(&store, item.id);
     let err = store
         .save_content(item.id, content("标题", "偷改"), None)
         .unwrap_err();
@@ -178,14 +171,7 @@ fn items_at_the_portal_refuse_edits_and_stay_unchanged() {
 fn returned_reason_is_kept_and_revision_starts_as_draft() {
     let (_d, store) = temp_store();
     let item = store.create_item(content("标题", "正文")).unwrap();
-    for a in [
-        Action::SendForSignoff,
-        Action::SignOff,
-        Action::Queue,
-        Action::MarkSubmitted,
-    ] {
-        store.apply_action(item.id, a).unwrap();
-    }
+    submit(&store, item.id);
     let returned = store
         .apply_action(
             item.id,
