@@ -1,0 +1,152 @@
+# Baosong (报送): build, run and test on Debian/Ubuntu.
+#
+#   make run     install what is missing, build the UI and the app, start it
+#   make test    everything CI checks: formatting, lints, unit tests, type
+#                bindings, UI tests, and the end-to-end test of the real app
+#
+# Other targets: ui, build, e2e, bench, fmt, bindings, clean, help.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+CARGO ?= cargo
+NPM ?= npm
+# Plain output in CI, so test runners' summary lines are readable as text.
+export CARGO_TERM_COLOR ?= $(if $(CI),never,auto)
+ifdef CI
+export NO_COLOR := 1
+endif
+# Where cargo builds. `.ci/run` points this at a cache outside the clone.
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+APP := $(TARGET_DIR)/debug/baosong-desktop
+CLI := $(TARGET_DIR)/debug/baosong
+# Extra arguments for the app, e.g. `make run ARGS="--data-dir /tmp/baosong"`.
+ARGS ?=
+
+UI_LOCK := ui/package-lock.json
+UI_STAMP := ui/node_modules/.package-lock.json
+# Everything the UI build reads (not node_modules, not its own output).
+UI_SOURCES := $(shell find ui -path ui/node_modules -prune -o -path ui/dist -prune -o -type f -print 2>/dev/null)
+
+.PHONY: help deps ui-deps ui build run test check e2e e2e-only bench fmt bindings bindings-check clean
+
+help:
+	@echo "make run       build and start the desktop app (installs missing dependencies)"
+	@echo "make test      all checks and tests, as CI runs them"
+	@echo "make ui        build the UI into ui/dist"
+	@echo "make build     build the UI, baosong-desktop and the baosong CLI (debug)"
+	@echo "make e2e       build, then run the end-to-end test of the real app under Xvfb"
+	@echo "make bench     run the core benchmarks"
+	@echo "make fmt       format the Rust code"
+	@echo "make bindings  regenerate the UI's TypeScript types (ui/src/bindings)"
+	@echo "make clean     remove build output"
+
+## ---- dependencies --------------------------------------------------------
+
+deps:
+	@packaging/install-deps.sh
+
+# npm ci only when node_modules is missing or package-lock.json is newer.
+$(UI_STAMP): $(UI_LOCK)
+	cd ui && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+ui-deps: $(UI_STAMP)
+
+## ---- build ---------------------------------------------------------------
+
+ui/dist/index.html: $(UI_SOURCES) $(UI_STAMP)
+	cd ui && $(NPM) run build
+	@touch $@
+
+ui: ui/dist/index.html
+
+# Cargo picks dependency features from the packages and targets a command
+# selects; dev-dependencies (tempfile, proptest, ...) change some of them, and
+# then GTK/WebKit/Tauri get rebuilt. So every build here selects the same set,
+# the one `cargo test --workspace` uses: all packages, binaries and tests.
+CARGO_BUILD := $(CARGO) build --workspace --bins --tests
+
+build: ui
+	$(CARGO_BUILD)
+
+## ---- run -----------------------------------------------------------------
+
+run: deps build
+	@# Hook: a later issue starts the local reference portal here (in the
+	@# background, stopped again when the app exits) so that submitting works
+	@# offline against a portal on localhost.
+	@if [[ -z "$${DISPLAY:-}" && -z "$${WAYLAND_DISPLAY:-}" ]]; then \
+	  echo; \
+	  echo "没有图形显示（DISPLAY / WAYLAND_DISPLAY 均未设置），无法打开桌面窗口。"; \
+	  echo "可以改用命令行程序 baosong，数据与桌面版共用："; \
+	  echo "No display (neither DISPLAY nor WAYLAND_DISPLAY is set), so the desktop window cannot open."; \
+	  echo "Use the command-line program instead; it shares the desktop app's data:"; \
+	  echo; \
+	  echo "  echo '会议部署了秋季学期校园安全工作。' | \\"; \
+	  echo "    $(CLI) new --title '市教育局召开2026年秋季学期安全工作会议' --column 工作动态 --body-file -"; \
+	  echo "  $(CLI) list"; \
+	  echo "  $(CLI) search 安全"; \
+	  echo "  $(CLI) show <编号前几位 / id prefix>"; \
+	  echo "  $(CLI) render <编号前几位 / id prefix> > 预览.html"; \
+	  echo "  $(CLI) --help"; \
+	  echo; \
+	  echo "数据目录 / data directory: \$${BAOSONG_DATA_DIR:-~/.local/share/baosong} (或 --data-dir DIR)"; \
+	  exit 0; \
+	fi; \
+	exec $(APP) $(ARGS)
+
+## ---- test ----------------------------------------------------------------
+
+# Cheap checks first, so a formatting slip fails in seconds, not minutes.
+test: deps ui
+	$(CARGO) fmt --all -- --check
+	cd ui && $(NPM) run lint
+	cd ui && $(NPM) run typecheck
+	cd ui && $(NPM) test
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO_BUILD)
+	$(CARGO) test --workspace
+	$(MAKE) bindings-check
+	$(MAKE) e2e-only
+
+check:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+e2e: deps build
+	$(MAKE) e2e-only
+
+# The e2e test alone, against what is already built.
+e2e-only:
+	BAOSONG_E2E_APP="$(abspath $(APP))" BAOSONG_E2E_CLI="$(abspath $(CLI))" tests/e2e/run.sh
+
+bench:
+	$(CARGO) bench -p baosong-core
+
+fmt:
+	$(CARGO) fmt --all
+
+# ts-rs writes the UI's TypeScript types while baosong-core's export tests run
+# (into ui/src/bindings, see .cargo/config.toml). --workspace rather than
+# -p baosong-core keeps the feature set, and so the build, of `make test`.
+bindings:
+	$(CARGO) test --workspace --lib export_bindings
+
+# The committed bindings must match the Rust types.
+bindings-check: bindings
+	@if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  echo "bindings-check: not a git checkout, skipped"; exit 0; fi
+	@git diff --exit-code --stat -- ui/src/bindings || { \
+	  echo "ui/src/bindings is out of date: run 'make bindings' and commit the result" >&2; exit 1; }
+	@untracked=$$(git ls-files --others --exclude-standard -- ui/src/bindings); \
+	if [[ -n "$$untracked" ]]; then \
+	  echo "new, uncommitted bindings (run 'make bindings' and commit them):" >&2; \
+	  echo "$$untracked" >&2; exit 1; fi
+	@echo "bindings-check: ui/src/bindings is up to date"
+
+clean:
+	$(CARGO) clean
+	rm -rf ui/dist tests/e2e/.artifacts

@@ -1,0 +1,20 @@
+// The app's IPC commands, one name per `#[tauri::command]` in `commands.rs`.
+// Included by build.rs (to generate the `allow-<command>` permissions) and by
+// the crate itself (a test checks capabilities/main.json grants exactly these).
+// Keep it free of anything but this constant: build.rs `include!`s it.
+
+/// Every command the web view may call.
+pub const COMMANDS: &[&str] = &[
+    "app_info",
+    "list_items",
+    "get_item",
+    "create_item",
+    "save_item",
+    "apply_action",
+    "render_preview",
+    "list_revisions",
+    "diff_revisions",
+    "restore_revision",
+    "list_columns",
+    "app_ready",
+];

@@ -1,0 +1,109 @@
+//! What the commands share: the store (behind a mutex, because `Store` is not
+//! `Sync`) or, when it could not be opened, the reason why.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use baosong_core::store::{self, Store, StoreError};
+use baosong_core::{AppInfo, Lang, UserError};
+
+/// The desktop shell's state, managed by Tauri as `Arc<AppState>` so blocking
+/// work can take its own handle onto a worker thread.
+pub struct AppState {
+    started: Instant,
+    data_dir: Option<PathBuf>,
+    /// The open store, or the error every store command answers with. The app
+    /// starts either way, so the window can show what went wrong.
+    store: Result<Mutex<Store>, UserError>,
+    ready_logged: AtomicBool,
+}
+
+impl AppState {
+    /// Resolves the data directory (`--data-dir`, then `BAOSONG_DATA_DIR`, then
+    /// the XDG data directory) and opens the store there. Never fails: a store
+    /// that cannot be opened is remembered as an error.
+    pub fn open(started: Instant, explicit_data_dir: Option<&Path>) -> AppState {
+        let (data_dir, store) = match store::resolve_data_dir(explicit_data_dir) {
+            Ok(dir) => {
+                let store = Store::open(&dir).map(Mutex::new);
+                (Some(dir), store)
+            }
+            Err(e) => (explicit_data_dir.map(Path::to_path_buf), Err(e)),
+        };
+        let store = store.map_err(|e: StoreError| {
+            eprintln!("baosong: cannot open the store: {e}");
+            e.to_user()
+        });
+        AppState {
+            started,
+            data_dir,
+            store,
+            ready_logged: AtomicBool::new(false),
+        }
+    }
+
+    /// A state around an already-open store (for tests and embedding).
+    pub fn with_store(started: Instant, data_dir: Option<PathBuf>, store: Store) -> AppState {
+        AppState {
+            started,
+            data_dir,
+            store: Ok(Mutex::new(store)),
+            ready_logged: AtomicBool::new(false),
+        }
+    }
+
+    /// Why the store is unavailable, if it is.
+    pub fn store_error(&self) -> Option<&UserError> {
+        self.store.as_ref().err()
+    }
+
+    pub fn app_info(&self) -> AppInfo {
+        AppInfo {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            data_dir: self
+                .data_dir
+                .as_deref()
+                .map(|d| d.display().to_string())
+                .unwrap_or_default(),
+            lang: Lang::from_env(),
+        }
+    }
+
+    /// Runs `f` with the store locked. Blocking: call it from a worker thread.
+    pub fn with_store_blocking<T>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, StoreError>,
+    ) -> Result<T, UserError> {
+        let store = self.store.as_ref().map_err(Clone::clone)?;
+        let guard = store.lock().map_err(|_| poisoned())?;
+        f(&guard).map_err(|e| e.to_user())
+    }
+
+    /// Time since the process started, and whether this is the first call (so
+    /// the "ready" line is logged once).
+    pub fn mark_ready(&self) -> (Duration, bool) {
+        let first = !self.ready_logged.swap(true, Ordering::SeqCst);
+        (self.started.elapsed(), first)
+    }
+}
+
+/// A command panicked while it held the store; the store itself is consistent
+/// (every write is one SQLite transaction) but we refuse to guess further.
+pub fn poisoned() -> UserError {
+    UserError {
+        code: "internal".into(),
+        zh: "内部错误：上一次操作意外中断。请保存好正在编辑的内容并重新启动报送。".into(),
+        en: "Internal error: an earlier operation stopped unexpectedly. Copy what you are editing and restart Baosong.".into(),
+    }
+}
+
+/// A worker thread could not run or finish the command.
+pub fn worker_failed(detail: &str) -> UserError {
+    UserError {
+        code: "internal".into(),
+        zh: format!("内部错误：后台任务失败（{detail}）。请重试。"),
+        en: format!("Internal error: a background task failed ({detail}). Try again."),
+    }
+}

@@ -1,0 +1,229 @@
+// Starts tauri-driver (which starts WebKitWebDriver, which starts the real
+// baosong-desktop binary) and opens WebdriverIO sessions against it. Every
+// process started here is stopped again in `stop()`, which also runs when the
+// test process exits or is interrupted.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { remote } from 'webdriverio';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const REPO = resolve(here, '..', '..');
+export const ARTIFACTS = join(here, '.artifacts');
+export const APP = process.env.BAOSONG_E2E_APP ?? join(REPO, 'target', 'debug', 'baosong-desktop');
+export const CLI = process.env.BAOSONG_E2E_CLI ?? join(REPO, 'target', 'debug', 'baosong');
+
+const children = new Set();
+
+function killAll(signal = 'SIGTERM') {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        child.kill(signal);
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+process.once('exit', () => killAll('SIGKILL'));
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(sig, () => {
+    killAll('SIGKILL');
+    process.exit(128 + 2);
+  });
+}
+
+function which(cmd) {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    const p = join(dir || '.', cmd);
+    if (existsSync(p)) return p;
+  }
+  return null;
+}
+
+async function freePort(preferred) {
+  const tryListen = (port) =>
+    new Promise((ok) => {
+      const srv = createServer();
+      srv.once('error', () => ok(null));
+      srv.listen(port, '127.0.0.1', () => {
+        const { port: got } = srv.address();
+        srv.close(() => ok(got));
+      });
+    });
+  return (await tryListen(preferred)) ?? (await tryListen(0));
+}
+
+async function waitForHttp(url, timeoutMs, child) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited early with code ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+      lastError = new Error(`HTTP ${res.status}`);
+    } catch (e) {
+      lastError = e;
+    }
+    await sleep(200);
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms: ${lastError}`);
+}
+
+/**
+ * The WebDriver stack for one test file: a temporary data directory, one
+ * tauri-driver (and so one WebKitWebDriver) whose environment carries
+ * BAOSONG_DATA_DIR, and helpers to open sessions (each session is one run of
+ * the app).
+ */
+export class Harness {
+  constructor() {
+    this.dataDir = mkdtempSync(join(tmpdir(), 'baosong-e2e-'));
+    this.driver = null;
+    this.port = 0;
+    this.logPath = join(ARTIFACTS, 'tauri-driver.log');
+    this.log = '';
+    this.failed = false;
+  }
+
+  async start() {
+    for (const [what, path, hint] of [
+      ['desktop app', APP, 'cargo build -p baosong-desktop'],
+      ['baosong CLI', CLI, 'cargo build -p baosong-cli'],
+    ]) {
+      if (!existsSync(path)) throw new Error(`${what} not found at ${path}: run \`${hint}\` (or \`make e2e\`)`);
+    }
+    if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+      throw new Error('no DISPLAY: run the e2e tests through tests/e2e/run.sh (it starts Xvfb)');
+    }
+    const driverBin = which('tauri-driver') ?? join(homedir(), '.cargo', 'bin', 'tauri-driver');
+    if (!existsSync(driverBin)) {
+      throw new Error(
+        "tauri-driver not found: run packaging/install-deps.sh (cargo install tauri-driver --version '^2' --locked)",
+      );
+    }
+    if (!which('WebKitWebDriver')) {
+      throw new Error(
+        'WebKitWebDriver not found: install the Debian package webkit2gtk-driver (packaging/install-deps.sh)',
+      );
+    }
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    this.port = await freePort(Number(process.env.BAOSONG_E2E_PORT ?? 4444));
+    const nativePort = await freePort(this.port + 1 === 4445 ? 4445 : 0);
+    const logFile = createWriteStream(this.logPath);
+    const driver = spawn(driverBin, ['--port', String(this.port), '--native-port', String(nativePort)], {
+      env: {
+        ...process.env,
+        BAOSONG_DATA_DIR: this.dataDir,
+        // Quieter WebKit under Xvfb (no GPU): software rendering, no compositing.
+        WEBKIT_DISABLE_COMPOSITING_MODE: '1',
+        WEBKIT_DISABLE_DMABUF_RENDERER: '1',
+        LIBGL_ALWAYS_SOFTWARE: '1',
+        NO_AT_BRIDGE: '1',
+        // C.UTF-8 exists everywhere (zh_CN.UTF-8 often is not generated);
+        // the interface language comes from BAOSONG_LANG.
+        LANG: 'C.UTF-8',
+        BAOSONG_LANG: process.env.BAOSONG_E2E_LANG ?? 'zh-CN',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.add(driver);
+    driver.on('exit', () => children.delete(driver));
+    for (const stream of [driver.stdout, driver.stderr]) {
+      stream.on('data', (chunk) => {
+        this.log += chunk.toString();
+        logFile.write(chunk);
+      });
+    }
+    this.driver = driver;
+    await waitForHttp(`http://127.0.0.1:${this.port}/status`, 20_000, driver);
+  }
+
+  /** Opens a session, which starts the app. `args` go to baosong-desktop. */
+  async session(args = []) {
+    return remote({
+      hostname: '127.0.0.1',
+      port: this.port,
+      logLevel: process.env.BAOSONG_E2E_WDIO_LOG ?? 'warn',
+      // A WebDriver call that hangs fails after this long instead of stalling the run.
+      connectionRetryTimeout: Number(process.env.BAOSONG_E2E_REQ_TIMEOUT ?? 60_000),
+      connectionRetryCount: 0,
+      waitforTimeout: 20_000,
+      capabilities: {
+        browserName: 'wry',
+        'wdio:enforceWebDriverClassic': true,
+        'tauri:options': { application: APP, args },
+      },
+    });
+  }
+
+  /**
+   * Under Xvfb there is no window manager, so the new window never gets the
+   * input focus, and WebKit then never answers a screenshot request. A click
+   * on a harmless control gives it the focus.
+   */
+  async focus(browser) {
+    const search = await browser.$('[data-testid=search-input]');
+    await search.waitForClickable({ timeout: 60_000 });
+    await search.click();
+  }
+
+  /** Screenshot and page source into .artifacts/, for a failed step. */
+  async capture(browser, name) {
+    const safe = name.replace(/[^a-zA-Z0-9_-]+/g, '-');
+    try {
+      writeFileSync(join(ARTIFACTS, `${safe}.html`), await browser.getPageSource());
+    } catch {
+      // the page may be gone
+    }
+    try {
+      const shot = browser.saveScreenshot(join(ARTIFACTS, `${safe}.png`));
+      const timeout = sleep(15_000).then(() => {
+        throw new Error('timed out');
+      });
+      await Promise.race([shot, timeout]);
+    } catch (e) {
+      console.error(`(no screenshot: ${e.message})`);
+    }
+    console.error(`artifacts for "${name}" in ${ARTIFACTS}`);
+  }
+
+  /** Runs the baosong CLI against this harness's data directory. */
+  cli(...args) {
+    return execFileSync(CLI, ['--data-dir', this.dataDir, ...args], { encoding: 'utf8' });
+  }
+
+  async stop({ keepData = false } = {}) {
+    if (this.driver && this.driver.exitCode === null) {
+      const exited = new Promise((ok) => this.driver.once('exit', ok));
+      this.driver.kill('SIGTERM');
+      await Promise.race([exited, sleep(3000)]);
+    }
+    killAll('SIGKILL');
+    if (keepData) {
+      console.error(`data directory kept for inspection: ${this.dataDir}`);
+    } else {
+      rmSync(this.dataDir, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Runs `fn`; on failure saves a screenshot and the page, then rethrows. */
+export async function step(harness, browser, name, fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    harness.failed = true;
+    await harness.capture(browser, name);
+    throw e;
+  }
+}
