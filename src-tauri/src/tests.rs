@@ -65,6 +65,7 @@ fn config_is_locked_down() {
     let conf = json("tauri.conf.json");
     assert_eq!(conf["identifier"], "cn.baosong.desktop");
     assert_eq!(conf["app"]["withGlobalTauri"], false);
+    assert_eq!(conf["app"]["security"]["freezePrototype"], true);
     let csp = conf["app"]["security"]["csp"].as_str().expect("csp string");
     for directive in [
         "default-src 'self'",

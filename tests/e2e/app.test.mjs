@@ -110,6 +110,8 @@ test('an item written in Chinese survives a restart and is found by a two-charac
         });
       });
       await step(harness, b, '1-saved', () => waitSaved(b));
+      // A picture of the editor for people to look at, pass or fail.
+      await harness.capture(b, 'first-run-saved', { quiet: true });
     }),
   );
 
@@ -120,10 +122,10 @@ test('an item written in Chinese survives a restart and is found by a two-charac
   });
 
   await t.test('second run: search finds the item by a word of its body, and not by another word', () =>
-    // Same data directory: tauri-driver's environment carries BAOSONG_DATA_DIR.
-    // (Passing `--data-dir` through tauri:options.args is not used: with any
-    // args at all, WebKitWebDriver 2.x hangs on clicks and screenshots.)
-    withApp([], async (b) => {
+    // This run also names the data directory on the command line (`--data-dir`,
+    // through tauri:options.args); BAOSONG_DATA_DIR, inherited from
+    // tauri-driver, names the same one. The argument parsing itself is unit-tested.
+    withApp(['--data-dir', harness.dataDir], async (b) => {
       await step(harness, b, '2-list', async () => {
         await b.$(sel('item-list')).waitForExist({ timeout: 60_000 });
         await b.waitUntil(async () => (await rowTexts(b)).some((t) => t.includes(TITLE)), {

@@ -178,7 +178,7 @@ export class Harness {
   }
 
   /** Screenshot and page source into .artifacts/, for a failed step. */
-  async capture(browser, name) {
+  async capture(browser, name, { quiet = false } = {}) {
     const safe = name.replace(/[^a-zA-Z0-9_-]+/g, '-');
     try {
       writeFileSync(join(ARTIFACTS, `${safe}.html`), await browser.getPageSource());
@@ -194,7 +194,7 @@ export class Harness {
     } catch (e) {
       console.error(`(no screenshot: ${e.message})`);
     }
-    console.error(`artifacts for "${name}" in ${ARTIFACTS}`);
+    if (!quiet) console.error(`artifacts for "${name}" in ${ARTIFACTS}`);
   }
 
   /** Runs the baosong CLI against this harness's data directory. */
