@@ -1,0 +1,121 @@
+//! Width and case folding with a map back to the original bytes.
+//!
+//! Full-width letters and digits (and the symbols that occur in identifiers:
+//! ％＋－．／＠＿) become half-width, the ideographic space becomes a space,
+//! and ASCII letters become lower case. Chinese punctuation （，：；！？）
+//! stays as it is: it is the correct form in Chinese text, and the norms
+//! detector needs to tell it from the half-width one. Chinese text rarely needs
+//! any folding, so the common case costs one scan and no copy of the map.
+
+use std::borrow::Cow;
+
+/// A folded view of a text (borrowed when folding changes nothing).
+#[derive(Debug, Clone)]
+pub struct Folded<'a> {
+    pub text: Cow<'a, str>,
+    /// `map[i]` = byte offset in the original of folded byte `i`; one extra
+    /// entry for the end. `None` when folding changed nothing.
+    map: Option<Vec<u32>>,
+}
+
+impl<'a> Folded<'a> {
+    pub fn new(original: &'a str) -> Folded<'a> {
+        if !needs_folding(original.as_bytes()) {
+            return Folded {
+                text: Cow::Borrowed(original),
+                map: None,
+            };
+        }
+        let mut text = String::with_capacity(original.len());
+        let mut map = Vec::with_capacity(original.len() + 1);
+        for (i, c) in original.char_indices() {
+            let f = fold_char(c);
+            let before = text.len();
+            text.push(f);
+            map.extend(std::iter::repeat_n(i as u32, text.len() - before));
+        }
+        map.push(original.len() as u32);
+        Folded {
+            text: Cow::Owned(text),
+            map: Some(map),
+        }
+    }
+
+    /// The original byte offset of folded byte offset `i` (a char boundary).
+    pub fn to_orig(&self, i: usize) -> usize {
+        match &self.map {
+            None => i,
+            Some(map) => map.get(i).map_or(i, |&o| o as usize),
+        }
+    }
+}
+
+/// Folds one character.
+pub fn fold_char(c: char) -> char {
+    match c {
+        c if is_foldable_wide(c) => {
+            char::from_u32(c as u32 - 0xFEE0).map_or(c, |h| h.to_ascii_lowercase())
+        }
+        '\u{3000}' => ' ',
+        'A'..='Z' => c.to_ascii_lowercase(),
+        _ => c,
+    }
+}
+
+/// Folds a whole string (for lexicon terms and fingerprints).
+pub fn fold_str(s: &str) -> String {
+    s.chars().map(fold_char).collect()
+}
+
+/// Full-width forms that fold: letters, digits and ％＋－．／＠＿.
+fn is_foldable_wide(c: char) -> bool {
+    matches!(c, '\u{FF05}' | '\u{FF0B}' | '\u{FF0D}'..='\u{FF19}' | '\u{FF20}'..='\u{FF3A}'
+        | '\u{FF3F}' | '\u{FF41}'..='\u{FF5A}')
+}
+
+/// Quick test for anything [`fold_char`] would change: an ASCII capital, a
+/// foldable full-width form (UTF-8 `EF BC xx` / `EF BD xx`) or U+3000 (`E3 80 80`).
+fn needs_folding(bytes: &[u8]) -> bool {
+    if bytes.iter().any(u8::is_ascii_uppercase) {
+        return true;
+    }
+    let mut i = 0;
+    while let Some(p) = bytes[i..].iter().position(|&b| b == 0xEF || b == 0xE3) {
+        let at = i + p;
+        match (bytes[at], bytes.get(at + 1), bytes.get(at + 2)) {
+            (0xEF, Some(&b1 @ (0xBC | 0xBD)), Some(&b2)) => {
+                let c = 0xFF00 + (u32::from(b1 - 0xBC) << 6) + u32::from(b2 & 0x3F);
+                if char::from_u32(c).is_some_and(is_foldable_wide) {
+                    return true;
+                }
+            }
+            (0xE3, Some(0x80), Some(0x80)) => return true,
+            _ => {}
+        }
+        i = at + 1;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_width_and_case_and_maps_back() {
+        let s = "电话：１３８ＡＢ　x";
+        let f = Folded::new(s);
+        assert_eq!(f.text, "电话：138ab x");
+        let one = f.text.find('1').unwrap();
+        assert_eq!(&s[f.to_orig(one)..], "１３８ＡＢ　x");
+        assert_eq!(f.to_orig(f.text.len()), s.len());
+    }
+
+    #[test]
+    fn chinese_punctuation_is_left_alone() {
+        let s = "会议强调，要做好“六稳”工作。";
+        let f = Folded::new(s);
+        assert_eq!(f.text, s);
+        assert!(f.map.is_none());
+    }
+}
