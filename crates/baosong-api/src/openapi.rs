@@ -1,0 +1,376 @@
+//! The OpenAPI 3.1 document, generated from the types of this crate.
+//!
+//! The functions below only carry the `#[utoipa::path]` descriptions of the
+//! operations; servers implement them with whatever framework they use. The
+//! committed copy is `docs/api/openapi.json`; regenerate it with
+//! `BAOSONG_WRITE_OPENAPI=1 cargo test -p baosong-api --test openapi` (or
+//! `baosong-portal openapi > docs/api/openapi.json`).
+
+#![allow(dead_code)]
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::auth::{LogoutRequest, RefreshRequest, TokenRequest, TokenResponse};
+use crate::changes::{ChangesPage, ChangesQuery};
+use crate::columns::ColumnList;
+use crate::decision::{DecisionRequest, WithdrawRequest};
+use crate::me::Me;
+use crate::problem::Problem;
+use crate::submission::{Submission, SubmissionRequest};
+
+/// The generated OpenAPI description of API v1.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Baosong information-reporting API (信息报送接口)",
+        version = "1.0.0",
+        description = "How a unit's reporting client submits items (稿件) to a government \
+portal and follows what the portal does with them. Every error is RFC 9457 \
+`application/problem+json` with a stable `code`. See docs/api/README.md.",
+        license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0")
+    ),
+    paths(
+        token,
+        refresh,
+        logout,
+        me,
+        columns,
+        create_submission,
+        get_submission,
+        resubmit,
+        withdraw,
+        decide,
+        changes,
+        events,
+        openapi_document
+    ),
+    components(schemas(
+        crate::problem::ProblemCode,
+        crate::status::Transition,
+        crate::changes::StatusChange
+    )),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Sign-in and tokens"),
+        (name = "me", description = "The caller, their unit and columns"),
+        (name = "submissions", description = "Submitting items and following them"),
+        (name = "editor", description = "Portal editors' decisions"),
+        (name = "meta", description = "This document")
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .description(Some(
+                            "An access token from POST /api/v1/auth/token or /auth/refresh.",
+                        ))
+                        .build(),
+                ),
+            );
+        }
+    }
+}
+
+/// The document as a value.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// The document as pretty-printed JSON with a final newline, exactly as
+/// committed in `docs/api/openapi.json` and served at `/api/v1/openapi.json`.
+pub fn openapi_json() -> String {
+    // Serialising a tree of strings, maps and numbers cannot fail; fall back to
+    // an empty object rather than panic if serde_json ever says otherwise.
+    let mut json = openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|_| "{}".to_string());
+    json.push('\n');
+    json
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/token",
+    tag = "auth",
+    operation_id = "createToken",
+    summary = "Sign in",
+    request_body = TokenRequest,
+    responses(
+        (status = 200, description = "Signed in", body = TokenResponse),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`invalid_credentials`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong shape", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn token() {}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/refresh",
+    tag = "auth",
+    operation_id = "refreshToken",
+    summary = "Rotate the refresh token",
+    description = "Answers with a new pair; the given refresh token stops working. Presenting \
+a rotated token again revokes the whole sign-in (`refresh_token_reused`).",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "New tokens", body = TokenResponse),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`invalid_refresh_token` or `refresh_token_reused`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong shape", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn refresh() {}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout",
+    tag = "auth",
+    operation_id = "logout",
+    summary = "Sign out",
+    description = "Revokes the sign-in the refresh token belongs to, with its access tokens. \
+Answers 204 for unknown tokens too.",
+    request_body = LogoutRequest,
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong shape", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn logout() {}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "me",
+    operation_id = "getMe",
+    summary = "The caller, their unit and its columns",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller", body = Me),
+        (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn me() {}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/columns",
+    tag = "me",
+    operation_id = "listColumns",
+    summary = "All columns of the portal",
+    security(("bearer" = [])),
+    params(
+        ("If-None-Match" = Option<String>, Header, description = "The ETag of a list you have: 304 if unchanged")
+    ),
+    responses(
+        (status = 200, description = "The columns", body = ColumnList,
+            headers(("ETag" = String, description = "Tag of this list"))),
+        (status = 304, description = "Unchanged since the ETag given in If-None-Match"),
+        (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn columns() {}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/submissions",
+    tag = "submissions",
+    operation_id = "createSubmission",
+    summary = "Submit an item (报送)",
+    description = "Safe to retry: the same `Idempotency-Key` with the same body answers with \
+the submission the first request created (200, `Idempotent-Replayed: true`); with a different \
+body it is refused with `idempotency_key_reused`. Only liaison officers and unit heads submit.",
+    security(("bearer" = [])),
+    params(
+        ("Idempotency-Key" = String, Header, description = "1–200 visible ASCII characters, unique per submission (a UUID)")
+    ),
+    request_body = SubmissionRequest,
+    responses(
+        (status = 201, description = "Received", body = Submission,
+            headers(("ETag" = String, description = "`\"r<revision>\"`"),
+                    ("Location" = String, description = "The submission's URL"))),
+        (status = 200, description = "Replay of an earlier request with the same key and body", body = Submission,
+            headers(("ETag" = String, description = "`\"r<revision>\"`"),
+                    ("Idempotent-Replayed" = String, description = "`true`"))),
+        (status = 400, description = "Malformed body or Idempotency-Key", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not submit", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid content, `idempotency_key_reused`, `unknown_column`, `content_hash_mismatch`, `unresolved_finding`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn create_submission() {}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/submissions/{id}",
+    tag = "submissions",
+    operation_id = "getSubmission",
+    summary = "A submission with its status history",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The portal's submission id")),
+    responses(
+        (status = 200, description = "The submission", body = Submission,
+            headers(("ETag" = String, description = "`\"r<revision>\"`"))),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such submission in the caller's unit", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn get_submission() {}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/submissions/{id}",
+    tag = "submissions",
+    operation_id = "resubmitSubmission",
+    summary = "Resubmit a returned submission as a new revision",
+    security(("bearer" = [])),
+    params(
+        ("id" = uuid::Uuid, Path, description = "The portal's submission id"),
+        ("If-Match" = String, Header, description = "The ETag of the revision being replaced")
+    ),
+    request_body = SubmissionRequest,
+    responses(
+        (status = 200, description = "Received again, as the next revision", body = Submission,
+            headers(("ETag" = String, description = "`\"r<revision>\"`"))),
+        (status = 400, description = "Malformed body or id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not submit", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such submission in the caller's unit", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_transition`: not returned", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`precondition_failed`: If-Match is not the current revision", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid content", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`precondition_required`: If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn resubmit() {}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/submissions/{id}/withdraw",
+    tag = "submissions",
+    operation_id = "withdrawSubmission",
+    summary = "Withdraw a submission (撤回)",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The portal's submission id")),
+    request_body(content = Option<WithdrawRequest>, description = "Optional comment"),
+    responses(
+        (status = 200, description = "Withdrawn", body = Submission),
+        (status = 400, description = "Malformed body or id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not withdraw", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such submission in the caller's unit", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_transition`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong shape", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn withdraw() {}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/submissions/{id}/decision",
+    tag = "editor",
+    operation_id = "decideSubmission",
+    summary = "A portal editor's decision: start review, adopt, return, decline, publish",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The portal's submission id")),
+    request_body = DecisionRequest,
+    responses(
+        (status = 200, description = "Decided", body = Submission),
+        (status = 400, description = "Malformed body or id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a portal editor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such submission", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_transition`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing reason or public URL", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn decide() {}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/submissions/changes",
+    tag = "submissions",
+    operation_id = "listChanges",
+    summary = "Status changes after a cursor, oldest first",
+    description = "The caller's unit's changes (every unit's for editors and administrators). \
+No change is skipped or repeated while paging, even under concurrent writes.",
+    security(("bearer" = [])),
+    params(ChangesQuery),
+    responses(
+        (status = 200, description = "A page of changes", body = ChangesPage),
+        (status = 400, description = "`invalid_cursor` or bad limit", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn changes() {}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/events",
+    tag = "submissions",
+    operation_id = "streamEvents",
+    summary = "Live status changes (Server-Sent Events)",
+    description = "Events named `status_change` with `id` = the change's cursor and `data` = a \
+`StatusChange` as JSON; comment lines keep the connection alive. `Last-Event-ID` resumes after \
+that change, sending the missed ones first.",
+    security(("bearer" = [])),
+    params(
+        ("Last-Event-ID" = Option<String>, Header, description = "Resume after this change's cursor")
+    ),
+    responses(
+        (status = 200, description = "An endless stream of `status_change` events", body = String, content_type = "text/event-stream"),
+        (status = 400, description = "`invalid_cursor`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn events() {}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    tag = "meta",
+    operation_id = "getOpenApi",
+    summary = "This document",
+    responses(
+        (status = 200, description = "OpenAPI 3.1 document", body = Object, content_type = "application/json")
+    )
+)]
+fn openapi_document() {}

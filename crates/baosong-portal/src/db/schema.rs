@@ -1,0 +1,158 @@
+//! The portal's database schema, as an ordered list of migrations. The schema
+//! version is SQLite's `user_version`; each entry moves it up by one. Never
+//! edit a migration that has shipped: add a new one (and a fixture in
+//! `tests/fixtures/schema-vN.sql`).
+
+use rusqlite_migration::{M, Migrations};
+
+/// Schema version 1.
+const V1: &str = r#"
+-- Reporting units (报送单位).
+CREATE TABLE units (
+    id         TEXT PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    username      TEXT NOT NULL UNIQUE,
+    display_name  TEXT NOT NULL,
+    role          TEXT NOT NULL
+                  CHECK (role IN ('liaison_officer', 'unit_head', 'portal_editor', 'admin')),
+    unit_id       TEXT REFERENCES units(id),
+    password_hash TEXT NOT NULL,               -- Argon2id PHC string
+    disabled      INTEGER NOT NULL DEFAULT 0,
+    created_at    TEXT NOT NULL,
+    -- Unit roles belong to a unit; portal roles do not.
+    CHECK ((role IN ('liaison_officer', 'unit_head')) = (unit_id IS NOT NULL))
+);
+
+-- Columns (栏目) and the units responsible for them (责任分解表).
+CREATE TABLE columns (
+    id              TEXT PRIMARY KEY,
+    name            TEXT NOT NULL,
+    path            TEXT NOT NULL,
+    kind            TEXT NOT NULL,
+    cadence_days    INTEGER CHECK (cadence_days IS NULL OR cadence_days > 0),
+    position        INTEGER NOT NULL DEFAULT 0,
+    last_updated_at TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE column_units (
+    column_id TEXT NOT NULL REFERENCES columns(id),
+    unit_id   TEXT NOT NULL REFERENCES units(id),
+    PRIMARY KEY (column_id, unit_id)
+) WITHOUT ROWID;
+CREATE INDEX column_units_by_unit ON column_units(unit_id, column_id);
+
+-- One sign-in. Every access and refresh token issued from it, through any
+-- number of rotations, belongs to the family; revoking it ends them all.
+CREATE TABLE token_families (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users(id),
+    created_at  TEXT NOT NULL,
+    revoked_at  TEXT,
+    revoked_why TEXT
+);
+
+-- Tokens are kept only as SHA-256 hashes. Expiry in Unix seconds.
+CREATE TABLE access_tokens (
+    token_hash BLOB PRIMARY KEY,
+    family_id  INTEGER NOT NULL REFERENCES token_families(id),
+    expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX access_tokens_by_expiry ON access_tokens(expires_at);
+
+CREATE TABLE refresh_tokens (
+    token_hash BLOB PRIMARY KEY,
+    family_id  INTEGER NOT NULL REFERENCES token_families(id),
+    expires_at INTEGER NOT NULL,
+    used_at    TEXT                             -- set when rotated
+) WITHOUT ROWID;
+CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens(expires_at);
+
+CREATE TABLE submissions (
+    seq             INTEGER PRIMARY KEY,
+    id              TEXT NOT NULL UNIQUE,       -- UUIDv7, the API's id
+    client_item_id  TEXT NOT NULL,
+    unit_id         TEXT NOT NULL REFERENCES units(id),
+    column_id       TEXT NOT NULL REFERENCES columns(id),
+    title           TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    revision        INTEGER NOT NULL,
+    returned_reason TEXT,
+    public_url      TEXT,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL
+);
+CREATE INDEX submissions_by_unit ON submissions(unit_id, updated_at);
+CREATE INDEX submissions_by_status ON submissions(status, column_id, updated_at);
+
+-- Every revision as received, never changed.
+CREATE TABLE submission_revisions (
+    id              INTEGER PRIMARY KEY,
+    submission_seq  INTEGER NOT NULL REFERENCES submissions(seq),
+    revision        INTEGER NOT NULL,
+    submitted_by    INTEGER NOT NULL REFERENCES users(id),
+    submitted_at    TEXT NOT NULL,
+    content_hash    TEXT NOT NULL,
+    request         TEXT NOT NULL,              -- the SubmissionRequest as JSON
+    -- What the portal's own run of the check engine found in what it received:
+    -- recorded, never a reason to refuse. A JSON array; empty until the check
+    -- engine is wired in (see src/checks.rs).
+    server_findings TEXT NOT NULL DEFAULT '[]',
+    UNIQUE (submission_seq, revision)
+);
+
+-- Idempotency-Key of each POST /submissions, per user, with a hash of the
+-- request it came with.
+CREATE TABLE idempotency_keys (
+    user_id        INTEGER NOT NULL REFERENCES users(id),
+    key            TEXT NOT NULL,
+    request_hash   TEXT NOT NULL,
+    submission_seq INTEGER NOT NULL REFERENCES submissions(seq),
+    created_at     TEXT NOT NULL,
+    PRIMARY KEY (user_id, key)
+) WITHOUT ROWID;
+
+-- The change feed. `seq` is assigned inside the writing transaction and
+-- SQLite has one writer at a time, so a reader never sees change N+1 without
+-- change N: the cursor is just `seq`. Who did it is copied in, as it was.
+CREATE TABLE status_changes (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    submission_seq INTEGER NOT NULL REFERENCES submissions(seq),
+    unit_id        TEXT NOT NULL,
+    revision       INTEGER NOT NULL,
+    from_status    TEXT,
+    to_status      TEXT NOT NULL,
+    actor_username TEXT NOT NULL,
+    actor_name     TEXT NOT NULL,
+    actor_role     TEXT NOT NULL,
+    at             TEXT NOT NULL,
+    comment        TEXT NOT NULL DEFAULT '',
+    reason         TEXT,
+    public_url     TEXT
+);
+CREATE INDEX status_changes_by_unit ON status_changes(unit_id, seq);
+CREATE INDEX status_changes_by_submission ON status_changes(submission_seq, seq);
+CREATE TRIGGER status_changes_no_update BEFORE UPDATE ON status_changes
+BEGIN SELECT RAISE(ABORT, 'status_changes is append-only'); END;
+CREATE TRIGGER status_changes_no_delete BEFORE DELETE ON status_changes
+BEGIN SELECT RAISE(ABORT, 'status_changes is append-only'); END;
+"#;
+
+/// All migrations, oldest first.
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(all())
+}
+
+/// The migration list itself, so tests can build every earlier version.
+pub fn all() -> Vec<M<'static>> {
+    vec![M::up(V1)]
+}
+
+/// The newest schema version this build knows.
+pub fn latest_version() -> i64 {
+    all().len() as i64
+}

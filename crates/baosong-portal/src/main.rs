@@ -1,0 +1,426 @@
+//! `baosong-portal`: the reference portal server and its administration.
+
+use std::io::{BufRead, Write as _};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use baosong_api::{ColumnKind, Role};
+use baosong_portal::config::DEFAULT_LISTEN;
+use baosong_portal::db::Db;
+use baosong_portal::db::columns::{self, NewColumn};
+use baosong_portal::db::users::{self, NewUser};
+use baosong_portal::{Config, Error, PasswordParams, Rate, RunningServer, demo, secrets};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// 报送参考门户：信息报送接口的参考实现。
+/// Baosong reference portal: the information-reporting API server.
+#[derive(Parser)]
+#[command(name = "baosong-portal", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 启动门户服务 / Run the portal.
+    Serve {
+        /// 数据库文件（不存在时创建）/ SQLite database file (created if missing).
+        #[arg(long, env = "BAOSONG_PORTAL_DB")]
+        db: PathBuf,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
+    /// 启动带演示数据的门户（单位、各角色用户、栏目），并打印登录密码。
+    /// Run a ready demo portal (units, users for every role, columns) and print the passwords.
+    Demo {
+        /// 数据库文件；默认 ~/.local/share/baosong-portal/demo.sqlite3。
+        /// Database file; default $XDG_DATA_HOME/baosong-portal/demo.sqlite3.
+        #[arg(long, env = "BAOSONG_PORTAL_DB")]
+        db: Option<PathBuf>,
+        /// 所有演示用户使用此密码（默认每人随机）/ Give every demo user this password (default: random each).
+        #[arg(long)]
+        password: Option<String>,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
+    /// 管理单位 / Manage units.
+    Unit {
+        #[command(subcommand)]
+        action: UnitAction,
+    },
+    /// 管理用户 / Manage users.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// 管理栏目 / Manage columns.
+    Column {
+        #[command(subcommand)]
+        action: ColumnAction,
+    },
+    /// 输出 OpenAPI 文档 / Print the OpenAPI document (docs/api/openapi.json).
+    Openapi,
+}
+
+#[derive(Args)]
+struct ServerArgs {
+    /// 监听地址 / Address to listen on.
+    #[arg(long, env = "BAOSONG_PORTAL_LISTEN", default_value = DEFAULT_LISTEN)]
+    listen: SocketAddr,
+    /// 关闭全部限流（仅用于测试与压测）/ Switch every rate limit off (tests, load tests).
+    #[arg(long)]
+    no_rate_limit: bool,
+    /// 每个客户端 IP 每秒请求数（突发为两倍）/ Requests per second per client IP (burst: twice that).
+    #[arg(long, default_value_t = 100.0)]
+    rate_per_ip: f64,
+    /// 每个用户每秒请求数（突发为三倍）/ Requests per second per user (burst: three times that).
+    #[arg(long, default_value_t = 20.0)]
+    rate_per_user: f64,
+    /// 请求体上限（字节）/ Largest request body, in bytes.
+    #[arg(long, default_value_t = 2 * 1024 * 1024)]
+    max_body_bytes: usize,
+    /// 访问令牌有效期（秒）/ Access token lifetime, in seconds.
+    #[arg(long, default_value_t = 900)]
+    access_token_ttl: u64,
+    /// 提交时不等待落盘（断电可能丢失最后几笔，但不会损坏）。
+    /// Do not wait for the disk on commit (a power cut may lose the last commits, never corrupt).
+    #[arg(long)]
+    fast_commits: bool,
+    /// 日志格式 / Log format.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum UnitAction {
+    /// 新增单位 / Add a unit.
+    Add {
+        #[arg(long, env = "BAOSONG_PORTAL_DB")]
+        db: PathBuf,
+        /// 编号，如 sjyj / Short id, e.g. sjyj.
+        #[arg(long)]
+        id: String,
+        /// 全称，如 市教育局 / Full official name.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// 新增用户；未给密码时生成随机密码并打印 / Add a user; prints a random password unless one is given.
+    Add {
+        #[arg(long, env = "BAOSONG_PORTAL_DB")]
+        db: PathBuf,
+        #[arg(long)]
+        username: String,
+        /// 姓名 / Display name.
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// 所属单位编号（信息员、单位负责人必填）/ Unit id (required for unit roles).
+        #[arg(long)]
+        unit: Option<String>,
+        /// 密码（会出现在进程列表中，建议用 --password-stdin）/ Password (visible in the process list; prefer --password-stdin).
+        #[arg(long, conflicts_with = "password_stdin")]
+        password: Option<String>,
+        /// 从标准输入读取密码 / Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ColumnAction {
+    /// 新增栏目 / Add a column.
+    Add {
+        #[arg(long, env = "BAOSONG_PORTAL_DB")]
+        db: PathBuf,
+        /// 编号，如 bmdt / Short id, e.g. bmdt.
+        #[arg(long)]
+        id: String,
+        /// 名称，如 部门动态 / Name.
+        #[arg(long)]
+        name: String,
+        /// 网站上的路径，如 /xxgk/bmdt/ / Path on the portal.
+        #[arg(long)]
+        path: String,
+        #[arg(long, value_parser = parse_kind)]
+        kind: ColumnKind,
+        /// 更新周期（天）/ Required update cadence in days.
+        #[arg(long)]
+        cadence_days: Option<u32>,
+        /// 负责单位编号，可重复 / Responsible unit id; repeat for several.
+        #[arg(long = "unit")]
+        units: Vec<String>,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::from_code(s).ok_or_else(|| {
+        let all: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
+        format!("角色应为 / role must be one of: {}", all.join(", "))
+    })
+}
+
+fn parse_kind(s: &str) -> Result<ColumnKind, String> {
+    ColumnKind::from_code(s).ok_or_else(|| {
+        let all: Vec<&str> = ColumnKind::ALL.iter().map(|k| k.code()).collect();
+        format!("栏目类型应为 / kind must be one of: {}", all.join(", "))
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            report(&e);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn report(e: &Error) {
+    match e {
+        Error::Problem(p) => eprintln!("错误：{}\nError: {}", p.detail, p.detail_en),
+        other => eprintln!("错误 / Error: {other}"),
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Serve { db, server } => {
+            init_logging(server.log_format);
+            let config = config(db, &server);
+            runtime()?.block_on(serve(config, None))
+        }
+        Command::Demo {
+            db,
+            password,
+            server,
+        } => {
+            init_logging(server.log_format);
+            let config = config(db.unwrap_or_else(demo::default_db_path), &server);
+            let database = Db::open(&config.db_path, config.durable_commits)?;
+            let users = demo::seed(&database, password.as_deref(), config.password)?;
+            drop(database);
+            runtime()?.block_on(serve(config, Some(users)))
+        }
+        Command::Unit {
+            action: UnitAction::Add { db, id, name },
+        } => {
+            let (i, n) = (id.clone(), name.clone());
+            Db::open(&db, true)?.write(move |w| users::add_unit(w, &i, &n))?;
+            println!("已新增单位 {id}（{name}）。Unit added.");
+            Ok(())
+        }
+        Command::User {
+            action:
+                UserAction::Add {
+                    db,
+                    username,
+                    name,
+                    role,
+                    unit,
+                    password,
+                    password_stdin,
+                },
+        } => {
+            let (password, generated) = match (password, password_stdin) {
+                (Some(p), _) => (p, false),
+                (None, true) => (read_password()?, false),
+                (None, false) => (secrets::random_password()?, true),
+            };
+            if password.chars().count() < 8 {
+                return Err(Error::invalid(
+                    "password",
+                    "密码至少 8 个字符。",
+                    "The password needs at least 8 characters.",
+                ));
+            }
+            let hash = secrets::hash_password(&password, PasswordParams::default())?;
+            let user = username.clone();
+            Db::open(&db, true)?.write(move |w| {
+                users::add_user(
+                    w,
+                    &NewUser {
+                        username: &user,
+                        display_name: &name,
+                        role,
+                        unit_id: unit.as_deref(),
+                        password_hash: &hash,
+                    },
+                )
+            })?;
+            println!("已新增用户 {username}（{}）。User added.", role.label_zh());
+            if generated {
+                println!("密码 / Password: {password}");
+            }
+            Ok(())
+        }
+        Command::Column {
+            action:
+                ColumnAction::Add {
+                    db,
+                    id,
+                    name,
+                    path,
+                    kind,
+                    cadence_days,
+                    units,
+                },
+        } => {
+            let (i, n) = (id.clone(), name.clone());
+            Db::open(&db, true)?.write(move |w| {
+                let units: Vec<&str> = units.iter().map(String::as_str).collect();
+                columns::add_column(
+                    w,
+                    &NewColumn {
+                        id: &i,
+                        name: &n,
+                        path: &path,
+                        kind,
+                        cadence_days,
+                        units: &units,
+                    },
+                )
+            })?;
+            println!("已新增栏目 {id}（{name}）。Column added.");
+            Ok(())
+        }
+        Command::Openapi => {
+            let mut out = std::io::stdout().lock();
+            match out
+                .write_all(baosong_api::openapi_json().as_bytes())
+                .and_then(|()| out.flush())
+            {
+                // `baosong-portal openapi | head` is fine.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => Ok(other?),
+            }
+        }
+    }
+}
+
+fn read_password() -> Result<String, Error> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+fn config(db: PathBuf, s: &ServerArgs) -> Config {
+    let mut c = Config::new(db, s.listen);
+    c.max_body_bytes = s.max_body_bytes;
+    c.access_token_ttl = Duration::from_secs(s.access_token_ttl.max(1));
+    c.durable_commits = !s.fast_commits;
+    if s.no_rate_limit {
+        c.rate_limits = baosong_portal::RateLimits::off();
+    } else {
+        c.rate_limits.per_ip = limit(s.rate_per_ip, 2.0);
+        c.rate_limits.per_user = limit(s.rate_per_user, 3.0);
+    }
+    c
+}
+
+/// A rate of `per_second` with bursts of `burst_factor` seconds' worth; 0 or
+/// less switches the limit off.
+fn limit(per_second: f64, burst_factor: f64) -> Option<Rate> {
+    (per_second > 0.0).then(|| Rate {
+        per_second,
+        burst: (per_second * burst_factor).ceil().clamp(1.0, 1e9) as u32,
+    })
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("baosong_portal=info,warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+async fn serve(config: Config, demo_users: Option<Vec<demo::DemoUser>>) -> Result<(), Error> {
+    let db_path = config.db_path.clone();
+    let server = RunningServer::start(config).await?;
+    let base = server.base_url();
+    print_banner(&base, &db_path, demo_users.as_deref());
+    shutdown_signal().await;
+    eprintln!("正在停止… Stopping…");
+    server.shutdown().await
+}
+
+fn print_banner(base: &str, db: &Path, users: Option<&[demo::DemoUser]>) {
+    let mut out = std::io::stdout().lock();
+    let title = if users.is_some() {
+        "报送参考门户（演示） Baosong reference portal (demo)"
+    } else {
+        "报送参考门户 Baosong reference portal"
+    };
+    let _ = writeln!(out, "{title}");
+    let _ = writeln!(out, "  接口 API:        {base}/api/v1/");
+    let _ = writeln!(out, "  接口文档 OpenAPI: {base}/api/v1/openapi.json");
+    let _ = writeln!(out, "  数据库 Database:  {}", db.display());
+    if let Some(users) = users {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "  {:<10} {:<14} 角色 role / 单位 unit / 姓名 name",
+            "用户 user", "密码 password"
+        );
+        for u in users {
+            let _ = writeln!(
+                out,
+                "  {:<10} {:<14} {} / {} / {}",
+                u.username,
+                u.password,
+                u.role.label_zh(),
+                u.unit.as_deref().unwrap_or("—"),
+                u.display_name
+            );
+        }
+    }
+    let _ = writeln!(out, "\n按 Ctrl+C 停止。Press Ctrl+C to stop.");
+    let _ = out.flush();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}

@@ -1,0 +1,205 @@
+//! Putting it together: the router with its layers, and a running server that
+//! can be shut down (used by `main` and by the tests, in-process).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use baosong_api::{PROBLEM_JSON, Problem, ProblemCode};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tower_http::catch_panic::CatchPanicLayer;
+
+use crate::api::{self, AppState, extract::client_ip};
+use crate::config::Config;
+use crate::db::{Db, tokens};
+use crate::error::{Error, Result, problem_response};
+use crate::secrets;
+
+/// How often expired tokens are deleted.
+const PURGE_INTERVAL: Duration = Duration::from_secs(600);
+
+/// The whole application: `/api/v1` plus problem+json for everything else.
+/// (The editor web pages will be merged in here.)
+pub fn app(state: AppState) -> Router {
+    let max_body = state.config.max_body_bytes;
+    Router::new()
+        .nest(baosong_api::API_PREFIX, api::routes())
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(middleware::from_fn_with_state(state.clone(), per_ip_limit))
+        .layer(middleware::map_response(problem_safety_net))
+        .layer(CatchPanicLayer::custom(|_panic| {
+            tracing::error!("a request handler panicked");
+            problem_response(&Problem::new(ProblemCode::Internal))
+        }))
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+async fn not_found() -> Response {
+    Error::not_found().into_response()
+}
+
+async fn per_ip_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let ip = client_ip(req.extensions().get::<ConnectInfo<SocketAddr>>());
+    match state.per_ip.check(ip) {
+        Ok(()) => next.run(req).await,
+        Err(secs) => Error::RateLimited(secs).into_response(),
+    }
+}
+
+/// Any error response that is not problem+json yet (axum's own 405, a
+/// layer's refusal) becomes one, keeping its status and headers.
+async fn problem_safety_net(response: Response) -> Response {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
+    if is_problem {
+        return response;
+    }
+    let code = match status.as_u16() {
+        401 => ProblemCode::Unauthenticated,
+        403 => ProblemCode::Forbidden,
+        404 => ProblemCode::NotFound,
+        405 => ProblemCode::MethodNotAllowed,
+        413 => ProblemCode::PayloadTooLarge,
+        415 => ProblemCode::UnsupportedMediaType,
+        422 => ProblemCode::InvalidBody,
+        429 => ProblemCode::RateLimited,
+        503 => ProblemCode::Unavailable,
+        s if s >= 500 => ProblemCode::Internal,
+        _ => ProblemCode::InvalidParameter,
+    };
+    let mut problem = Problem::new(code);
+    problem.status = status.as_u16();
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts
+        .headers
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    Response::from_parts(parts, problem_response(&problem).into_body())
+}
+
+/// One line per request: method, path (never the query or headers, which may
+/// carry tokens), status and time. Errors at `warn`/`error`, the rest at
+/// `debug`.
+async fn log_request(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path: String = req.uri().path().chars().take(200).collect();
+    let started = Instant::now();
+    let response = next.run(req).await;
+    let status = response.status().as_u16();
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    if status >= 500 {
+        tracing::error!(%method, %path, status, ms, "request");
+    } else if status >= 400 {
+        tracing::info!(%method, %path, status, ms, "request");
+    } else {
+        tracing::debug!(%method, %path, status, ms, "request");
+    }
+    response
+}
+
+/// A portal listening on its socket.
+pub struct RunningServer {
+    addr: SocketAddr,
+    db: Arc<Db>,
+    shutdown: watch::Sender<bool>,
+    task: JoinHandle<std::io::Result<()>>,
+    purge: JoinHandle<()>,
+}
+
+impl RunningServer {
+    /// Opens the database, binds `config.listen` and starts serving.
+    pub async fn start(config: Config) -> Result<RunningServer> {
+        let listener = TcpListener::bind(config.listen).await?;
+        Self::start_on(listener, config).await
+    }
+
+    /// As [`RunningServer::start`], on a socket already bound.
+    pub async fn start_on(listener: TcpListener, config: Config) -> Result<RunningServer> {
+        let path = config.db_path.clone();
+        let durable = config.durable_commits;
+        let params = config.password;
+        let (db, dummy_hash) = tokio::task::spawn_blocking(move || -> Result<_> {
+            let db = Db::open(&path, durable)?;
+            let dummy = secrets::hash_password("baosong-dummy-password", params)?;
+            Ok((db, dummy))
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("start-up worker failed: {e}")))??;
+        let addr = listener.local_addr()?;
+        let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let state = AppState::new(db.clone(), config, dummy_hash, shutdown_rx.clone());
+        let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
+        let mut stop = shutdown_rx.clone();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stop.wait_for(|s| *s).await;
+                })
+                .await
+        });
+        let purge = tokio::spawn(purge_tokens(db.clone(), shutdown_rx));
+        tracing::info!(%addr, db = %db.path().display(), "portal listening");
+        Ok(RunningServer {
+            addr,
+            db,
+            shutdown: shutdown_tx,
+            task,
+            purge,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:8787`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn db(&self) -> &Arc<Db> {
+        &self.db
+    }
+
+    /// Stops taking connections, ends event streams, waits for requests in
+    /// flight.
+    pub async fn shutdown(self) -> Result<()> {
+        let _ = self.shutdown.send(true);
+        self.purge.abort();
+        self.task
+            .await
+            .map_err(|e| Error::Internal(format!("server task failed: {e}")))??;
+        Ok(())
+    }
+}
+
+async fn purge_tokens(db: Arc<Db>, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(PURGE_INTERVAL) => {}
+            _ = stop.wait_for(|s| *s) => return,
+        }
+        let db = db.clone();
+        match tokio::task::spawn_blocking(move || db.write(tokens::purge_expired)).await {
+            Ok(Ok(n)) if n > 0 => tracing::debug!(n, "expired tokens deleted"),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "deleting expired tokens failed"),
+            Err(e) => tracing::warn!(error = %e, "token purge worker failed"),
+        }
+    }
+}
