@@ -30,7 +30,7 @@ UI_STAMP := ui/node_modules/.package-lock.json
 # Everything the UI build reads (not node_modules, not its own output).
 UI_SOURCES := $(shell find ui -path ui/node_modules -prune -o -path ui/dist -prune -o -type f -print 2>/dev/null)
 
-.PHONY: help deps ui-deps ui build run test check e2e e2e-only bench fmt bindings bindings-check clean
+.PHONY: help deps ui-deps ui build run test check e2e e2e-only fuzz-smoke bench fmt bindings bindings-check clean
 
 help:
 	@echo "make run       build and start the desktop app (installs missing dependencies)"
@@ -38,7 +38,8 @@ help:
 	@echo "make ui        build the UI into ui/dist"
 	@echo "make build     build the UI, baosong-desktop and the baosong CLI (debug)"
 	@echo "make e2e       build, then run the end-to-end test of the real app under Xvfb"
-	@echo "make bench     run the core benchmarks"
+	@echo "make bench     run the benchmarks (store, check engine)"
+	@echo "make fuzz-smoke  a short fuzz run of the check engine"
 	@echo "make fmt       format the Rust code"
 	@echo "make bindings  regenerate the UI's TypeScript types (ui/src/bindings)"
 	@echo "make clean     remove build output"
@@ -110,6 +111,7 @@ test: deps ui
 	$(CARGO_BUILD)
 	$(CARGO) test --workspace
 	$(MAKE) bindings-check
+	$(MAKE) fuzz-smoke
 	$(MAKE) e2e-only
 
 check:
@@ -124,7 +126,20 @@ e2e-only:
 	BAOSONG_E2E_APP="$(abspath $(APP))" BAOSONG_E2E_CLI="$(abspath $(CLI))" tests/e2e/run.sh
 
 bench:
-	$(CARGO) bench -p baosong-core
+	$(CARGO) bench -p baosong-core -p baosong-check
+
+# A short fuzz run of the check engine on the seed corpus (fuzz/seeds). New
+# inputs go to a scratch directory; a crash leaves its input in
+# fuzz/artifacts/ and fails the build. Own target dir: cargo fuzz builds with
+# other flags, which would otherwise force rebuilds of everything else.
+FUZZ_SECONDS ?= 40
+fuzz-smoke:
+	@scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
+	for t in check_text lexicon; do \
+	  mkdir -p "$$scratch/$$t"; \
+	  $(CARGO) fuzz run -s none --target-dir "$(abspath $(TARGET_DIR))/fuzz" $$t "$$scratch/$$t" fuzz/seeds \
+	    -- -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 -print_final_stats=1 2>&1 | tail -n 12; \
+	done
 
 fmt:
 	$(CARGO) fmt --all

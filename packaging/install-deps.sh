@@ -82,4 +82,15 @@ if [[ -z "${BAOSONG_SKIP_TAURI_DRIVER:-}" ]]; then
   fi
 fi
 
+# --- cargo-fuzz (the check engine's fuzz targets; a short run in make test) ---
+# Works on the stable toolchain with `-s none` (no sanitizer needs nightly).
+if [[ -z "${BAOSONG_SKIP_CARGO_FUZZ:-}" ]]; then
+  if command -v cargo-fuzz >/dev/null 2>&1 || [[ -x "$HOME/.cargo/bin/cargo-fuzz" ]]; then
+    say "cargo-fuzz: present"
+  else
+    say "installing cargo-fuzz (cargo install, about a minute)"
+    cargo install cargo-fuzz --version '^0.13' --locked
+  fi
+fi
+
 say "ready"

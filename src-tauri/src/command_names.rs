@@ -15,6 +15,9 @@ pub const COMMANDS: &[&str] = &[
     "list_revisions",
     "diff_revisions",
     "restore_revision",
+    "check_text",
+    "check_item",
+    "decide_finding",
     "list_columns",
     "app_ready",
 ];

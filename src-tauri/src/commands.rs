@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use baosong_core::model::{ColumnRef, ItemContent};
-use baosong_core::view::{RevisionDiff, RevisionSummary};
+use baosong_core::view::{ItemCheck, RevisionDiff, RevisionSummary};
 use baosong_core::{Action, AppInfo, ItemSummary, ItemView, ListQuery, StoreError, UserError};
 use baosong_core::{Store, columns, render};
 use tauri::State;
@@ -134,6 +134,53 @@ pub async fn restore_revision(
     run_blocking(state.inner().clone(), move |s| {
         let id = s.resolve_id(&id)?;
         s.restore_revision(id, revision).map(ItemView::from)
+    })
+    .await
+}
+
+/// Checks the editor's visible text while the user types (plain text, so the
+/// UTF-16 offsets map straight onto the editor's text), with the same
+/// lexicons as the sign-off gate.
+#[tauri::command]
+pub async fn check_text(
+    state: Shared<'_>,
+    title: String,
+    body: String,
+) -> Result<baosong_check::CheckReport, UserError> {
+    run_blocking(state.inner().clone(), move |s| {
+        Ok(s.checker().check(&baosong_check::CheckInput {
+            title: &title,
+            summary: "",
+            keywords: "",
+            body: &body,
+            body_format: baosong_check::BodyFormat::Plain,
+        }))
+    })
+    .await
+}
+
+/// The stored item's check, decisions and whether it may go to sign-off.
+#[tauri::command]
+pub async fn check_item(state: Shared<'_>, id: String) -> Result<ItemCheck, UserError> {
+    run_blocking(state.inner().clone(), move |s| {
+        let id = s.resolve_id(&id)?;
+        s.check_item(id)
+    })
+    .await
+}
+
+/// Records a decision on a finding: fixed, or (errors only) confirmed with a reason.
+#[tauri::command]
+pub async fn decide_finding(
+    state: Shared<'_>,
+    id: String,
+    fingerprint: String,
+    kind: baosong_check::DecisionKind,
+    reason: Option<String>,
+) -> Result<ItemCheck, UserError> {
+    run_blocking(state.inner().clone(), move |s| {
+        let id = s.resolve_id(&id)?;
+        s.decide(id, &fingerprint, kind, reason)
     })
     .await
 }

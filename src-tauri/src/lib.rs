@@ -60,6 +60,9 @@ pub fn run(started: Instant, args: impl IntoIterator<Item = OsString>) -> ExitCo
             commands::list_revisions,
             commands::diff_revisions,
             commands::restore_revision,
+            commands::check_text,
+            commands::check_item,
+            commands::decide_finding,
             commands::list_columns,
             commands::app_ready,
         ])

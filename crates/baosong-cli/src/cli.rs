@@ -88,6 +88,37 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
+    /// Check files or an item for markings, personal data and wrong wording.
+    ///
+    /// Exit status: 0 nothing at error level or above, 1 errors, 2 blockers,
+    /// 3 usage or IO errors.
+    #[command(
+        after_help = "退出码 / exit status: 0 无错误, 1 有错误 (error), 2 有阻断 (blocker), 3 用法或读写错误"
+    )]
+    Check {
+        /// Markdown or text files (`-` for standard input). `.txt` is read as plain text.
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Check a stored item (id or unique prefix), with its decisions.
+        #[arg(long, value_name = "ID", conflicts_with = "files")]
+        item: Option<String>,
+        /// Add a lexicon file (repeatable). One term per line is enough; see
+        /// assets/lexicons/README.md for the full format.
+        #[arg(long, value_name = "FILE")]
+        lexicon: Vec<PathBuf>,
+        /// Also verify external links over the network (HEAD/GET, 10 s each,
+        /// four at a time).
+        #[arg(long)]
+        online: bool,
+    },
+    /// Write a file with its personal data masked (138****1234) to standard
+    /// output or to --output.
+    Mask {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Render an item (by id) or a Markdown file to sanitised HTML on stdout.
     Render {
         /// An item id (or unique prefix), or a path to a Markdown file.

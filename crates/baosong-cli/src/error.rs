@@ -10,6 +10,9 @@ pub enum CliError {
     TooBig(String, u64),
     BadState(String),
     Output(std::io::Error),
+    Write(String, std::io::Error),
+    Lexicon(baosong_check::LexiconError),
+    Usage(String),
 }
 
 impl From<StoreError> for CliError {
@@ -38,6 +41,9 @@ impl CliError {
             CliError::TooBig(..) => "too_big",
             CliError::BadState(_) => "bad_state",
             CliError::Output(_) => "output",
+            CliError::Write(..) => "write",
+            CliError::Lexicon(_) => "lexicon",
+            CliError::Usage(_) => "usage",
         }
     }
 
@@ -72,6 +78,11 @@ impl CliError {
             }
             (CliError::Output(e), Lang::Zh) => format!("无法输出结果：{e}"),
             (CliError::Output(e), Lang::En) => format!("cannot write output: {e}"),
+            (CliError::Write(path, e), Lang::Zh) => format!("无法写入 {path}：{}", io_zh(e)),
+            (CliError::Write(path, e), Lang::En) => format!("cannot write {path}: {e}"),
+            (CliError::Lexicon(e), Lang::Zh) => e.message().zh,
+            (CliError::Lexicon(e), Lang::En) => e.message().en,
+            (CliError::Usage(m), _) => m.clone(),
         }
     }
 }

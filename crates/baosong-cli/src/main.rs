@@ -19,13 +19,28 @@ use clap::Parser;
 use crate::cli::Cli;
 use crate::output::Out;
 
+/// `check` and `mask` report usage and IO failures as 3, so that 1 and 2
+/// can mean "errors" and "blockers" found in the text.
+const EXIT_CHECK_FAILED: u8 = 3;
+
 fn main() -> ExitCode {
     install_panic_hook();
-    let cli = Cli::parse();
+    let checking = is_check_command();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match (e.use_stderr(), checking) {
+                (false, _) => ExitCode::SUCCESS, // --help, --version
+                (true, true) => ExitCode::from(EXIT_CHECK_FAILED),
+                (true, false) => ExitCode::from(2),
+            };
+        }
+    };
     let lang = Lang::from_env();
     let mut out = Out::new(cli.json, lang);
     match commands::run(cli, &mut out) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             let user = e.to_user();
             let mut stderr = std::io::stderr().lock();
@@ -35,9 +50,29 @@ fn main() -> ExitCode {
             } else {
                 writeln!(stderr, "baosong: {}", user.message(lang))
             };
-            ExitCode::FAILURE
+            if checking {
+                ExitCode::from(EXIT_CHECK_FAILED)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
+}
+
+/// Whether the subcommand is `check` or `mask`: the first argument that is
+/// not a global option or its value.
+fn is_check_command() -> bool {
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--data-dir" => {
+                args.next();
+            }
+            a if a.starts_with('-') => {}
+            a => return a == "check" || a == "mask",
+        }
+    }
+    false
 }
 
 /// A bug must still end with one readable line, not a backtrace.

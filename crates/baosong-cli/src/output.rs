@@ -49,6 +49,17 @@ impl Out {
     }
 }
 
+impl Out {
+    /// Writes `text` to stdout as it is (no JSON wrapping, no added newline).
+    pub fn raw(&mut self, text: &str) -> Result<(), CliError> {
+        match self.stdout.lock().write_all(text.as_bytes()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            Err(e) => Err(CliError::Output(e)),
+        }
+    }
+}
+
 /// Pads `s` to `width` display columns (CJK characters take two).
 pub fn pad(s: &str, width: usize) -> String {
     let w: usize = s.chars().map(char_width).sum();

@@ -382,6 +382,11 @@ fn opens_databases_created_by_every_earlier_schema() {
         assert_eq!(item.returned_reason.as_deref(), Some("请补充参会人员"));
         assert_eq!(search(&store, "安全").len(), 1);
         assert_eq!(store.list_revisions(item.id).unwrap().len(), 2);
+        if version >= 3 {
+            let check = store.check_item(item.id).unwrap();
+            assert_eq!(check.decisions.len(), 1, "decisions survive the upgrade");
+            assert!(store.stored_report(item.id, 1).unwrap().is_some());
+        }
         // And it keeps working: a revision on top of the old ones.
         let next = store
             .save_content(item.id, content("新标题", "新正文"), Some(2))

@@ -1,7 +1,9 @@
 //! One module per group of commands; `run` dispatches.
 
+mod check;
 mod history;
 mod items;
+mod links;
 mod render;
 
 use baosong_core::Store;
@@ -13,11 +15,13 @@ use crate::cli::{Cli, Command};
 use crate::error::CliError;
 use crate::output::Out;
 
-pub fn run(cli: Cli, out: &mut Out) -> Result<(), CliError> {
+/// Runs a command; `Ok` carries the exit status (non-zero only for `check`).
+pub fn run(cli: Cli, out: &mut Out) -> Result<u8, CliError> {
     let open = || -> Result<Store, CliError> {
         let dir = resolve_data_dir(cli.data_dir.as_deref())?;
         Ok(Store::open(&dir)?)
     };
+    let done = |r: Result<(), CliError>| r.map(|()| 0);
     match cli.command {
         Command::New {
             title,
@@ -25,13 +29,21 @@ pub fn run(cli: Cli, out: &mut Out) -> Result<(), CliError> {
             body_file,
             summary,
             author,
-        } => items::new(&open()?, out, title, &column, body_file, summary, author),
+        } => done(items::new(
+            &open()?,
+            out,
+            title,
+            &column,
+            body_file,
+            summary,
+            author,
+        )),
         Command::List {
             state,
             limit,
             offset,
-        } => items::list(&open()?, out, state.as_deref(), limit, offset),
-        Command::Show { id } => items::show(&open()?, out, &id),
+        } => done(items::list(&open()?, out, state.as_deref(), limit, offset)),
+        Command::Show { id } => done(items::show(&open()?, out, &id)),
         Command::Edit {
             id,
             title,
@@ -39,7 +51,7 @@ pub fn run(cli: Cli, out: &mut Out) -> Result<(), CliError> {
             body_file,
             summary,
             author,
-        } => items::edit(
+        } => done(items::edit(
             &open()?,
             out,
             &id,
@@ -50,14 +62,29 @@ pub fn run(cli: Cli, out: &mut Out) -> Result<(), CliError> {
                 summary,
                 author,
             },
-        ),
+        )),
         Command::History { id, diff } => match diff.as_deref() {
-            Some([from, to]) => history::diff(&open()?, out, &id, *from, *to),
-            _ => history::list(&open()?, out, &id),
+            Some([from, to]) => done(history::diff(&open()?, out, &id, *from, *to)),
+            _ => done(history::list(&open()?, out, &id)),
         },
-        Command::Restore { id, revision } => history::restore(&open()?, out, &id, revision),
-        Command::Search { query, limit } => items::search(&open()?, out, &query, limit),
-        Command::Render { target } => render::render(open, out, &target),
+        Command::Restore { id, revision } => done(history::restore(&open()?, out, &id, revision)),
+        Command::Search { query, limit } => done(items::search(&open()?, out, &query, limit)),
+        Command::Check {
+            files,
+            item,
+            lexicon,
+            online,
+        } => check::check(
+            open,
+            out,
+            cli.data_dir.as_deref(),
+            &files,
+            item.as_deref(),
+            &lexicon,
+            online,
+        ),
+        Command::Mask { file, output } => done(check::mask(out, &file, output.as_deref())),
+        Command::Render { target } => done(render::render(open, out, &target)),
     }
 }
 

@@ -45,6 +45,14 @@ pub enum StoreError {
     },
     #[error("no data directory: set BAOSONG_DATA_DIR or pass --data-dir")]
     NoDataDir,
+    #[error(
+        "not ready for sign-off: {blockers} blocking finding(s) and {undecided} error(s) without a decision"
+    )]
+    NotReady { blockers: u32, undecided: u32 },
+    #[error("no current finding matches '{0}'; check again")]
+    NoSuchFinding(String),
+    #[error("{}", .0.message().en)]
+    Decision(#[from] baosong_check::decision::DecisionError),
     #[error("a stored record could not be read: {0}")]
     BadRecord(String),
     #[error("database error: {0}")]
@@ -94,6 +102,9 @@ impl StoreError {
             StoreError::TooLong { .. } => "too_long",
             StoreError::DataDir { .. } => "data_dir",
             StoreError::NoDataDir => "no_data_dir",
+            StoreError::NotReady { .. } => "not_ready_for_signoff",
+            StoreError::NoSuchFinding(_) => "no_such_finding",
+            StoreError::Decision(_) => "decision",
             StoreError::BadRecord(_) => "bad_record",
             StoreError::Sqlite(_) => "database",
         }
@@ -139,6 +150,14 @@ impl StoreError {
             StoreError::NoDataDir => {
                 "找不到数据目录：请设置 BAOSONG_DATA_DIR 或使用 --data-dir。".to_string()
             }
+            StoreError::NotReady {
+                blockers,
+                undecided,
+            } => format!(
+                "还不能送审：有 {blockers} 个阻断级问题、{undecided} 个未处理的错误。请在检查面板中修改，或对错误填写理由确认。"
+            ),
+            StoreError::NoSuchFinding(_) => "该问题已不在当前检查结果中，请重新检查。".to_string(),
+            StoreError::Decision(d) => d.message().zh,
             StoreError::BadRecord(e) => format!("读取已保存的记录失败：{e}"),
             StoreError::Sqlite(e) => format!("数据库错误：{e}"),
         }

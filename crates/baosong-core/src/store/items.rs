@@ -359,8 +359,16 @@ impl Store {
     /// Moves an item through the workflow.
     pub fn apply_action(&self, id: ItemId, action: Action) -> Result<Item> {
         self.write(|tx| {
-            let Loaded { seq, item: current } = load(tx, id)?;
-            let state = workflow::next_state(current.state, &action)?;
+            let loaded = load(tx, id)?;
+            let state = workflow::next_state(loaded.item.state, &action)?;
+            // 送审 only with a clean check (see `checks`).
+            let check = match action {
+                Action::SendForSignoff => {
+                    Some(super::checks::gate_for_signoff(tx, &self.checker, &loaded)?)
+                }
+                _ => None,
+            };
+            let Loaded { seq, item: current } = loaded;
             let mut item = Item {
                 state,
                 updated_at: Utc::now(),
@@ -383,6 +391,7 @@ impl Store {
                     "from_state": current.state.code(),
                     "to_state": item.state.code(),
                     "action": action,
+                    "check": check,
                 }),
             )?;
             Ok(item)

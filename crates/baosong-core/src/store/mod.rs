@@ -3,13 +3,16 @@
 //! - `items` holds the current state of every item (稿件);
 //! - `revisions` keeps every saved version, so nothing typed is ever lost;
 //! - `audit_log` records who did what, in the same transaction as the change;
-//! - `item_grams` is the Chinese-capable full-text index (see [`search`]).
+//! - `item_grams` is the Chinese-capable full-text index (see [`search`]);
+//! - `check_decisions` / `check_reports` keep decisions on check findings and
+//!   the report an item was sent for sign-off with (see `checks`).
 //!
 //! WAL journal, `synchronous=FULL` (a save that returned is on disk, even after
 //! a power cut), foreign keys on, and a busy timeout so the desktop app and the
 //! `baosong` command can share one data directory.
 
 mod audit;
+mod checks;
 mod data_dir;
 mod error;
 mod items;
@@ -22,6 +25,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
+pub use checks::{LEXICON_DIR, check_content, load_checker};
 pub use data_dir::{DB_FILE_NAME, resolve_data_dir};
 pub use error::StoreError;
 
@@ -35,6 +39,9 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     actor: String,
+    /// Runs the checks that gate sign-off (built-in lexicons unless replaced).
+    checker: baosong_check::Checker,
+    lexicon_problems: Vec<crate::view::UserError>,
 }
 
 impl Store {
@@ -63,10 +70,15 @@ impl Store {
             "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;",
         )?;
         migrate(&mut conn)?;
+        // Built-in lexicons plus the user's and unit's (see `checks`).
+        let data_dir = path.parent().unwrap_or(Path::new("."));
+        let (checker, lexicon_problems) = checks::load_checker(data_dir);
         Ok(Store {
             conn,
             path: path.to_path_buf(),
             actor: default_actor(),
+            checker,
+            lexicon_problems,
         })
     }
 

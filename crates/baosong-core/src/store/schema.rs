@@ -71,6 +71,33 @@ CREATE TABLE index_queue (
 );
 "#;
 
+/// Schema version 3: check results. Decisions on findings (fixed, or
+/// confirmed with a reason) are kept per item and fingerprint, newest last;
+/// the report and the decisions in force when an item is sent for sign-off
+/// are kept with that revision.
+const V3: &str = r#"
+CREATE TABLE check_decisions (
+    seq         INTEGER PRIMARY KEY,
+    item_seq    INTEGER NOT NULL REFERENCES items(seq),
+    revision    INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('fixed', 'waived')),
+    reason      TEXT,
+    actor       TEXT NOT NULL,
+    at          TEXT NOT NULL
+);
+CREATE INDEX check_decisions_item ON check_decisions (item_seq, fingerprint);
+CREATE TABLE check_reports (
+    item_seq     INTEGER NOT NULL REFERENCES items(seq),
+    revision     INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    report       TEXT NOT NULL,
+    decisions    TEXT NOT NULL,
+    at           TEXT NOT NULL,
+    PRIMARY KEY (item_seq, revision)
+);
+"#;
+
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(all())
@@ -78,7 +105,7 @@ pub fn migrations() -> Migrations<'static> {
 
 /// The migration list itself, so tests can build every earlier schema version.
 pub fn all() -> Vec<M<'static>> {
-    vec![M::up(V1), M::up(V2)]
+    vec![M::up(V1), M::up(V2), M::up(V3)]
 }
 
 /// The newest schema version this build knows.

@@ -146,3 +146,13 @@ pub struct AppInfo {
     /// The language the system asks for; the UI may override it.
     pub lang: Lang,
 }
+
+/// An item's check as the editor's check panel shows it: the findings on the
+/// stored content, the decisions in force, and whether it may go to sign-off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ItemCheck {
+    pub report: baosong_check::CheckReport,
+    pub decisions: Vec<baosong_check::Decision>,
+    pub gate: baosong_check::GateStatus,
+}
