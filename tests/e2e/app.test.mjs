@@ -14,15 +14,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { Harness, step } from './harness.mjs';
+import { Harness, sel, step, waitSaved } from './harness.mjs';
 
 const TITLE = '市教育局召开2026年秋季学期安全工作会议';
 const BODY = '会议要求各校做好秋季学期开学前的校园安全检查，落实值班制度。';
 // Only in the body, not the title: proves the body was saved and indexed.
 const WORD_IN_BODY = '值班';
 const WORD_NOT_IN_ITEM = '气象';
-
-const sel = (id) => `[data-testid=${id}]`;
 
 const harness = new Harness();
 let browser = null;
@@ -38,21 +36,6 @@ after(async () => {
   }
   await harness.stop({ keepData: harness.failed });
 });
-
-/** Waits until `[data-testid=save-status]` says saved, and stays so briefly (autosave is debounced). */
-async function waitSaved(b) {
-  const status = await b.$(sel('save-status'));
-  await status.waitForExist({ timeout: 20_000 });
-  let streak = 0;
-  await b.waitUntil(
-    async () => {
-      const state = await status.getAttribute('data-state');
-      streak = state === 'saved' ? streak + 1 : 0;
-      return streak >= 4;
-    },
-    { timeout: 30_000, interval: 250, timeoutMsg: 'save-status never settled on data-state="saved"' },
-  );
-}
 
 /** Opens a session (starts the app), runs `fn` with it, and always ends it (the app quits). */
 async function withApp(args, fn) {

@@ -217,6 +217,24 @@ export class Harness {
   }
 }
 
+/** `[data-testid=ID]` */
+export const sel = (id) => `[data-testid=${id}]`;
+
+/** Waits until `[data-testid=save-status]` says saved, and stays so briefly (autosave is debounced). */
+export async function waitSaved(b) {
+  const status = await b.$(sel('save-status'));
+  await status.waitForExist({ timeout: 20_000 });
+  let streak = 0;
+  await b.waitUntil(
+    async () => {
+      const state = await status.getAttribute('data-state');
+      streak = state === 'saved' ? streak + 1 : 0;
+      return streak >= 4;
+    },
+    { timeout: 30_000, interval: 250, timeoutMsg: 'save-status never settled on data-state="saved"' },
+  );
+}
+
 /** Runs `fn`; on failure saves a screenshot and the page, then rethrows. */
 export async function step(harness, browser, name, fn) {
   try {

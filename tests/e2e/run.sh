@@ -16,7 +16,8 @@ fi
 mkdir -p .artifacts
 rm -f .artifacts/*.png .artifacts/*.html .artifacts/*.log
 
-cmd=(node --test --test-force-exit --test-reporter=spec --test-timeout=300000 app.test.mjs)
+# One file at a time: each starts its own tauri-driver and app under the same display.
+cmd=(node --test --test-concurrency=1 --test-force-exit --test-reporter=spec --test-timeout=300000 app.test.mjs check.test.mjs)
 if [[ -z "${BAOSONG_E2E_HEADED:-}" || ( -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" ) ]]; then
   command -v xvfb-run >/dev/null || { echo "e2e: xvfb-run missing: run packaging/install-deps.sh" >&2; exit 1; }
   unset WAYLAND_DISPLAY

@@ -12,7 +12,10 @@ import { invoke } from '@tauri-apps/api/core'
 
 import type { Action } from './bindings/Action'
 import type { AppInfo } from './bindings/AppInfo'
+import type { CheckReport } from './bindings/CheckReport'
 import type { ColumnRef } from './bindings/ColumnRef'
+import type { DecisionKind } from './bindings/DecisionKind'
+import type { ItemCheck } from './bindings/ItemCheck'
 import type { ItemContent } from './bindings/ItemContent'
 import type { ItemId } from './bindings/ItemId'
 import type { ItemSummary } from './bindings/ItemSummary'
@@ -137,6 +140,33 @@ export function diffRevisions(id: ItemId, from: number, to: number): Promise<Rev
 
 export function restoreRevision(id: ItemId, revision: number): Promise<ItemView> {
   return call<ItemView>('restore_revision', { id, revision })
+}
+
+/**
+ * Checks plain text (the editor's visible text, not Markdown): each finding's
+ * `span.utf16_start/utf16_end` are offsets into exactly the strings sent.
+ */
+export function checkText(title: string, body: string): Promise<CheckReport> {
+  return call<CheckReport>('check_text', { title, body })
+}
+
+/** The stored item's check, the decisions in force and the sign-off gate. */
+export function checkItem(id: ItemId): Promise<ItemCheck> {
+  return call<ItemCheck>('check_item', { id })
+}
+
+/**
+ * Records a decision on a finding of the stored item (by fingerprint):
+ * `fixed`, or `waived` (确认无误, errors only) with a reason. Waiving a blocker
+ * or waiving without a reason fails with code `decision`.
+ */
+export function decideFinding(
+  id: ItemId,
+  fingerprint: string,
+  kind: DecisionKind,
+  reason: string | null,
+): Promise<ItemCheck> {
+  return call<ItemCheck>('decide_finding', { id, fingerprint, kind, reason })
 }
 
 export function listColumns(): Promise<ColumnRef[]> {

@@ -5,7 +5,10 @@ import {
   ApiError,
   appReady,
   applyAction,
+  checkItem,
+  checkText,
   createItem,
+  decideFinding,
   diffRevisions,
   getItem,
   listColumns,
@@ -80,6 +83,9 @@ describe('command names and argument names', () => {
     await restoreRevision('id1', 2)
     await listColumns()
     await appReady()
+    await checkText('标题', '正文')
+    await checkItem('id1')
+    await decideFinding('id1', 'lexicon.misstatement:攻府', 'waived', '引用原文')
     expect(calls.map((c) => [c.cmd, c.args])).toEqual([
       ['get_item', { id: 'id1' }],
       ['create_item', { content: emptyContent() }],
@@ -90,6 +96,9 @@ describe('command names and argument names', () => {
       ['restore_revision', { id: 'id1', revision: 2 }],
       ['list_columns', {}],
       ['app_ready', {}],
+      ['check_text', { title: '标题', body: '正文' }],
+      ['check_item', { id: 'id1' }],
+      ['decide_finding', { id: 'id1', fingerprint: 'lexicon.misstatement:攻府', kind: 'waived', reason: '引用原文' }],
     ])
   })
 })

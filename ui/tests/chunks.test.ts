@@ -65,6 +65,8 @@ describe('initial chunk', () => {
     expect(files).toContain('../src/App.vue')
     expect(files).toContain('../src/components/ItemList.vue')
     expect(files).toContain('../src/components/ItemEditor.vue')
+    expect(files).toContain('../src/components/CheckPanel.vue')
+    expect(files).toContain('../src/checks.ts')
     expect([...packages].filter((p) => p.startsWith('@milkdown'))).toEqual([])
     for (const editorOnly of [
       '../src/components/BodyEditor.vue',
@@ -72,6 +74,8 @@ describe('initial chunk', () => {
       '../src/editor/milkdown.ts',
       '../src/editor/frozenPrototype.ts',
       '../src/editor/wordPaste.ts',
+      '../src/editor/checkPlugin.ts',
+      '../src/editor/checkText.ts',
     ]) {
       expect(files).not.toContain(editorOnly)
     }

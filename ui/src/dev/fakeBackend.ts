@@ -10,20 +10,26 @@ import { mockIPC } from '@tauri-apps/api/mocks'
 
 import type { Action } from '../bindings/Action'
 import type { ActionKind } from '../bindings/ActionKind'
+import type { Decision } from '../bindings/Decision'
+import type { DecisionKind } from '../bindings/DecisionKind'
 import type { DiffLine } from '../bindings/DiffLine'
 import type { FieldChange } from '../bindings/FieldChange'
 import type { Item } from '../bindings/Item'
+import type { ItemCheck } from '../bindings/ItemCheck'
 import type { ItemContent } from '../bindings/ItemContent'
 import type { ItemState } from '../bindings/ItemState'
 import type { ItemView } from '../bindings/ItemView'
 import type { ListQuery } from '../bindings/ListQuery'
 import type { RevisionSummary } from '../bindings/RevisionSummary'
 import type { UserError } from '../bindings/UserError'
+import { computeGate } from '../checks'
 import { emptyContent } from '../model'
+import { fakeCheck, markdownToText, refuseDecision } from './fakeCheck'
 
 interface Stored {
   item: Item
   revisions: { summary: RevisionSummary; content: ItemContent }[]
+  decisions: Decision[]
 }
 
 const COLUMNS = [
@@ -100,7 +106,7 @@ function seed(title: string, column: number, state: ItemState, body: string, hou
     created_at: at,
     updated_at: at,
   }
-  const stored: Stored = { item, revisions: [] }
+  const stored: Stored = { item, revisions: [], decisions: [] }
   addRevision(stored, null)
   store.set(item.id, stored)
 }
@@ -111,6 +117,13 @@ seed(
   'draft',
   '## 主要做法\n\n今年以来，区政务服务中心全面推行“**一窗通办**”改革。\n\n- 整合综合窗口 12 个\n- 办理时限平均压缩 40%\n\n| 事项 | 改革前 | 改革后 |\n| --- | --- | --- |\n| 企业开办 | 3 天 | 1 天 |\n',
   2,
+)
+seed(
+  '关于走访慰问困难群众的情况报告',
+  0,
+  'draft',
+  '近日，区民政局走访慰问困难群众张某某（身份证号11010519491231002X，联系电话13812345678）。\n\n会议强调,要认真落实中华人民共合国有关规定。详见 https://www.example.gov.cn/zcwj 。\n',
+  1,
 )
 seed('关于2024年政府信息公开工作年度报告的说明', 2, 'awaiting_signoff', '根据《中华人民共和国政府信息公开条例》要求，现将有关情况说明如下。\n', 26)
 seed('我区召开安全生产工作会议', 1, 'submitted', '会议强调，要压紧压实安全生产责任。\n', 50)
@@ -215,6 +228,18 @@ function flatten(value: unknown, prefix: string, out: Map<string, string>): void
   }
 }
 
+/** The stored item's check, as check_item answers it. */
+function itemCheck(stored: Stored): ItemCheck {
+  const c = stored.item.content
+  const report = fakeCheck({
+    title: c.title,
+    summary: c.summary,
+    keywords: c.keywords.join('；'),
+    body: markdownToText(c.body),
+  })
+  return { report, decisions: [...stored.decisions], gate: computeGate(report.findings, stored.decisions) }
+}
+
 function get(id: unknown): Stored {
   const stored = store.get(String(id))
   if (!stored) throw userError('not_found', `找不到编号为“${String(id)}”的稿件。`, `no item matches '${String(id)}'`)
@@ -277,7 +302,7 @@ function handle(cmd: string, args: Record<string, unknown>): unknown {
         created_at: now,
         updated_at: now,
       }
-      const stored: Stored = { item, revisions: [] }
+      const stored: Stored = { item, revisions: [], decisions: [] }
       addRevision(stored, null)
       store.set(item.id, stored)
       return view(item)
@@ -306,9 +331,37 @@ function handle(cmd: string, args: Record<string, unknown>): unknown {
       if (!move || !move[0].includes(stored.item.state)) {
         throw userError('workflow', '当前状态的稿件不能执行此操作。', 'That action is not possible in this state.')
       }
+      if (action.action === 'send_for_signoff') {
+        const { gate } = itemCheck(stored)
+        if (!gate.ready) {
+          throw userError(
+            'not_ready_for_signoff',
+            `还不能送审：阻断 ${gate.blockers} 项，未处理的错误 ${gate.undecided_errors} 项。请先修改、打码或确认无误。`,
+            `not ready for sign-off: ${gate.blockers} blocking, ${gate.undecided_errors} undecided errors`,
+          )
+        }
+      }
       stored.item.state = move[1]
       stored.item.updated_at = new Date().toISOString()
       return view(stored.item)
+    }
+    case 'check_text':
+      return fakeCheck({ title: String(args.title), body: String(args.body) })
+    case 'check_item':
+      return itemCheck(get(args.id))
+    case 'decide_finding': {
+      const stored = get(args.id)
+      const kind = args.kind as DecisionKind
+      const reason = typeof args.reason === 'string' && args.reason.trim() !== '' ? args.reason.trim() : null
+      const finding = itemCheck(stored).report.findings.find((f) => f.fingerprint === args.fingerprint)
+      if (!finding) {
+        throw userError('no_such_finding', '稿件中已没有这一问题，请重新检查。', `no current finding ${String(args.fingerprint)}`)
+      }
+      const refused = refuseDecision(finding, kind, reason)
+      if (refused) throw userError('decision', refused.zh, refused.en)
+      stored.decisions = stored.decisions.filter((d) => d.fingerprint !== finding.fingerprint)
+      stored.decisions.push({ fingerprint: finding.fingerprint, kind, reason, by: '联络员', at: new Date().toISOString() })
+      return itemCheck(stored)
     }
     case 'render_preview':
       return renderMarkdown(String(args.markdown))

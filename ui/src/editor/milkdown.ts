@@ -48,6 +48,7 @@ import { $prose, callCommand } from '@milkdown/kit/utils'
 
 import './frozenPrototype'
 
+import { type CheckMark, type CheckSnapshot, createCheckHighlighter } from './checkPlugin'
 import { cleanPastedHtml } from './wordPaste'
 
 /** What the toolbar shows as active at the cursor. */
@@ -82,6 +83,8 @@ export interface BodyEditorOptions {
   /** Called when the cursor or formatting at the cursor changes. */
   onFormat?: (state: FormatState) => void
   onBlur?: () => void
+  /** A check highlight was clicked (its finding's key). */
+  onCheckClick?: (key: string) => void
 }
 
 export interface BodyEditor {
@@ -93,6 +96,14 @@ export interface BodyEditor {
   focus(): void
   /** Runs HTML through the paste path, as if pasted at the cursor. */
   pasteHtml(html: string): void
+  /** The visible text to check now (see editor/checkText.ts). */
+  checkSnapshot(): CheckSnapshot
+  /** Highlights findings computed on `snapshot`; false when it is outdated. */
+  showChecks(snapshot: CheckSnapshot, marks: readonly CheckMark[]): boolean
+  /** Selects and scrolls to a highlighted finding. */
+  selectCheck(key: string): boolean
+  /** Replaces a highlighted finding that still reads `expected` with `text`. */
+  applyCheck(key: string, text: string, expected: string): boolean
   destroy(): Promise<void>
 }
 
@@ -181,6 +192,9 @@ export async function createBodyEditor(root: HTMLElement, options: BodyEditorOpt
       }),
   )
 
+  const highlighter = createCheckHighlighter(options.onCheckClick)
+  const checks = $prose(() => highlighter.plugin)
+
   const editor = await Editor.make()
     .config((ctx) => {
       ctx.set(rootCtx, root)
@@ -211,6 +225,7 @@ export async function createBodyEditor(root: HTMLElement, options: BodyEditorOpt
     .use(history)
     .use(listener)
     .use(watch)
+    .use(checks)
     .create()
 
   const view = (): EditorView => editor.ctx.get(editorViewCtx)
@@ -263,6 +278,18 @@ export async function createBodyEditor(root: HTMLElement, options: BodyEditorOpt
     },
     pasteHtml(html) {
       view().pasteHTML(html)
+    },
+    checkSnapshot() {
+      return highlighter.snapshot(view())
+    },
+    showChecks(snapshot, marks) {
+      return highlighter.show(view(), snapshot, marks)
+    },
+    selectCheck(key) {
+      return highlighter.select(view(), key)
+    },
+    applyCheck(key, text, expected) {
+      return editable && highlighter.replace(view(), key, text, expected)
     },
     async destroy() {
       await editor.destroy()

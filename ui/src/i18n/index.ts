@@ -8,6 +8,7 @@ import { ref } from 'vue'
 import type { ActionKind } from '../bindings/ActionKind'
 import type { ItemState } from '../bindings/ItemState'
 import type { Lang } from '../bindings/Lang'
+import type { Severity } from '../bindings/Severity'
 import type { UserError } from '../bindings/UserError'
 import { en } from './en'
 import { type MessageKey, zhCN } from './zh-CN'
@@ -73,6 +74,10 @@ export function t(key: MessageKey, params?: Params): string {
 
 export function stateLabel(state: ItemState): string {
   return t(`state.${state}`)
+}
+
+export function severityLabel(severity: Severity): string {
+  return t(`severity.${severity}`)
 }
 
 export function actionLabel(action: ActionKind): string {
