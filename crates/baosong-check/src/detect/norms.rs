@@ -39,13 +39,19 @@ fn hit(
 
 /// Half-width `,;:!?()."` next to Chinese characters.
 fn halfwidth(text: &str, in_url: &dyn Fn(usize) -> bool, out: &mut Vec<Hit>) {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        if !matches!(c, ',' | ';' | ':' | '!' | '?' | '(' | ')' | '.' | '"') || in_url(i) {
+    // Only the few ASCII marks matter: find them by byte, then look at the
+    // characters either side.
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if !matches!(
+            b,
+            b',' | b';' | b':' | b'!' | b'?' | b'(' | b')' | b'.' | b'"'
+        ) || in_url(i)
+        {
             continue;
         }
-        let prev = k.checked_sub(1).map(|p| chars[p].1);
-        let next = chars.get(k + 1).map(|n| n.1);
+        let c = b as char;
+        let prev = text[..i].chars().next_back();
+        let next = text[i + 1..].chars().next();
         let han_prev = prev.is_some_and(|p| is_han(p) || is_cjk_punct(p));
         let han_next = next.is_some_and(is_han);
         let flagged = match c {

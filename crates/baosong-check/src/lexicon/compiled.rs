@@ -12,6 +12,7 @@ pub struct CompiledLexicon {
     pub name: String,
     pub version: String,
     entries: Vec<Entry>,
+    has_allow: bool,
     /// `None` when the lexicon has no terms (daachorse needs at least one).
     pma: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
 }
@@ -52,6 +53,9 @@ impl CompiledLexicon {
         Ok(CompiledLexicon {
             name: src.name,
             version: src.version,
+            has_allow: entries
+                .iter()
+                .any(|e| e.category == super::format::Category::Allow),
             entries,
             pma,
         })
@@ -59,6 +63,11 @@ impl CompiledLexicon {
 
     pub fn len(&self) -> usize {
         self.entries.len()
+    }
+
+    /// Whether any entry is an allow-list entry.
+    pub fn has_allow(&self) -> bool {
+        self.has_allow
     }
 
     pub fn is_empty(&self) -> bool {

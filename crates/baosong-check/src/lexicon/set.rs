@@ -46,6 +46,22 @@ impl LexiconSet {
     /// unless they contain it; of nested hits of one category only the longer
     /// stays; on the same span the lexicon loaded last wins.
     pub fn scan<'a>(&'a self, folded: &str) -> Vec<LexiconHit<'a>> {
+        // One lexicon without allow entries: leftmost-longest matches are
+        // already sorted and never nested, so there is nothing to filter.
+        if let [lex] = self.lexicons.as_slice()
+            && !lex.has_allow()
+        {
+            let mut out = Vec::new();
+            lex.find(folded, |start, end, entry| {
+                out.push(LexiconHit {
+                    start,
+                    end,
+                    entry,
+                    lexicon: &lex.name,
+                })
+            });
+            return out;
+        }
         let mut hits: Vec<(usize, LexiconHit<'a>)> = Vec::new();
         for (order, lex) in self.lexicons.iter().enumerate() {
             lex.find(folded, |start, end, entry| {

@@ -13,9 +13,10 @@ use std::borrow::Cow;
 #[derive(Debug, Clone)]
 pub struct Folded<'a> {
     pub text: Cow<'a, str>,
-    /// `map[i]` = byte offset in the original of folded byte `i`; one extra
-    /// entry for the end. `None` when folding changed nothing.
-    map: Option<Vec<u32>>,
+    /// Where folding shortened the text: after folded byte `at`, original
+    /// offsets are `delta` bytes further on. Sorted by `at`; empty when no
+    /// character changed length (case folding keeps lengths).
+    edits: Vec<(u32, u32)>,
 }
 
 impl<'a> Folded<'a> {
@@ -23,29 +24,49 @@ impl<'a> Folded<'a> {
         if !needs_folding(original.as_bytes()) {
             return Folded {
                 text: Cow::Borrowed(original),
-                map: None,
+                edits: Vec::new(),
             };
         }
+        // Copy unchanged stretches whole; only full-width forms and U+3000
+        // (three bytes each, one byte folded) are rewritten. ASCII capitals
+        // are lowered at the end, in place: that changes no length.
+        let bytes = original.as_bytes();
         let mut text = String::with_capacity(original.len());
-        let mut map = Vec::with_capacity(original.len() + 1);
-        for (i, c) in original.char_indices() {
+        let mut edits = Vec::new();
+        let mut delta = 0u32;
+        let mut copied = 0;
+        let mut i = 0;
+        while let Some(p) = bytes[i..].iter().position(|&b| b == 0xEF || b == 0xE3) {
+            let at = i + p;
+            i = at + 1;
+            let Some(c) = original.get(at..).and_then(|r| r.chars().next()) else {
+                continue;
+            };
             let f = fold_char(c);
-            let before = text.len();
+            if f == c {
+                continue;
+            }
+            text.push_str(&original[copied..at]);
             text.push(f);
-            map.extend(std::iter::repeat_n(i as u32, text.len() - before));
+            delta += (c.len_utf8() - f.len_utf8()) as u32;
+            edits.push((text.len() as u32, delta));
+            copied = at + c.len_utf8();
+            i = copied;
         }
-        map.push(original.len() as u32);
+        text.push_str(&original[copied..]);
+        text.make_ascii_lowercase();
         Folded {
             text: Cow::Owned(text),
-            map: Some(map),
+            edits,
         }
     }
 
     /// The original byte offset of folded byte offset `i` (a char boundary).
     pub fn to_orig(&self, i: usize) -> usize {
-        match &self.map {
+        let k = self.edits.partition_point(|&(at, _)| at as usize <= i);
+        match k.checked_sub(1) {
+            Some(k) => i + self.edits[k].1 as usize,
             None => i,
-            Some(map) => map.get(i).map_or(i, |&o| o as usize),
         }
     }
 }
@@ -109,6 +130,9 @@ mod tests {
         let one = f.text.find('1').unwrap();
         assert_eq!(&s[f.to_orig(one)..], "１３８ＡＢ　x");
         assert_eq!(f.to_orig(f.text.len()), s.len());
+        assert_eq!(f.to_orig(0), 0);
+        let x = f.text.find('x').unwrap();
+        assert_eq!(&s[f.to_orig(x)..], "x");
     }
 
     #[test]
@@ -116,6 +140,6 @@ mod tests {
         let s = "会议强调，要做好“六稳”工作。";
         let f = Folded::new(s);
         assert_eq!(f.text, s);
-        assert!(f.map.is_none());
+        assert!(matches!(f.text, Cow::Borrowed(_)));
     }
 }

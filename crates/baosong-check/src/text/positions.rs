@@ -1,8 +1,6 @@
 //! Byte offsets → UTF-16 offsets, lines and columns, for many offsets in one
 //! pass over the text.
 
-use std::collections::BTreeMap;
-
 use crate::finding::Span;
 
 /// Where a byte offset is, in the other coordinate systems.
@@ -15,13 +13,17 @@ struct Point {
 
 /// Resolves a set of byte offsets of one text.
 pub struct Positions {
-    points: BTreeMap<usize, Point>,
+    /// Sorted by offset, no duplicates.
+    points: Vec<(usize, Point)>,
 }
 
 impl Positions {
     /// Resolves `offsets` (any order, duplicates allowed) in one sweep.
     pub fn resolve(text: &str, offsets: impl IntoIterator<Item = usize>) -> Positions {
-        let mut points: BTreeMap<usize, Point> =
+        let mut offsets: Vec<usize> = offsets.into_iter().collect();
+        offsets.sort_unstable();
+        offsets.dedup();
+        let mut points: Vec<(usize, Point)> =
             offsets.into_iter().map(|o| (o, Point::default())).collect();
         let mut cur = Point {
             utf16: 0,
@@ -29,7 +31,8 @@ impl Positions {
             column: 1,
         };
         let mut chars = text.char_indices().peekable();
-        for (&offset, point) in points.iter_mut() {
+        for (offset, point) in points.iter_mut() {
+            let offset = *offset;
             while let Some(&(i, c)) = chars.peek() {
                 if i >= offset {
                     break;
@@ -48,9 +51,16 @@ impl Positions {
         Positions { points }
     }
 
+    fn point(&self, offset: usize) -> Point {
+        self.points
+            .binary_search_by_key(&offset, |&(o, _)| o)
+            .map(|k| self.points[k].1)
+            .unwrap_or_default()
+    }
+
     pub fn span(&self, start: usize, end: usize) -> Span {
-        let s = self.points.get(&start).copied().unwrap_or_default();
-        let e = self.points.get(&end).copied().unwrap_or_default();
+        let s = self.point(start);
+        let e = self.point(end);
         Span {
             start: start as u32,
             end: end as u32,
