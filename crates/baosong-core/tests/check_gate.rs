@@ -149,3 +149,31 @@ fn user_lexicons_take_part_in_the_gate() {
     assert_eq!(check.gate.undecided_errors, 2, "title and body");
     assert!(send(&store, item.id).is_err());
 }
+
+#[test]
+fn lexicon_files_in_the_data_directory_are_loaded_cached_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let lex_dir = dir.path().join(baosong_core::store::LEXICON_DIR);
+    std::fs::create_dir_all(&lex_dir).unwrap();
+    std::fs::write(lex_dir.join("unit.tsv"), "某某工程\tsensitive\terror\n").unwrap();
+    std::fs::write(lex_dir.join("broken.tsv"), b"\xb9\xa5\xb8\xae\n").unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(
+        store.lexicon_problems().len(),
+        1,
+        "the GBK file is reported"
+    );
+    assert!(store.lexicon_problems()[0].zh.contains("UTF-8"));
+    let item = store
+        .create_item(content("某某工程进展", "正文。"))
+        .unwrap();
+    assert_eq!(store.check_item(item.id).unwrap().gate.undecided_errors, 1);
+    drop(store);
+    let cached: Vec<_> = std::fs::read_dir(lex_dir.join(".cache")).unwrap().collect();
+    assert_eq!(cached.len(), 1, "one cache entry for the good file");
+    // A damaged cache entry is ignored, not trusted.
+    let entry = cached[0].as_ref().unwrap().path();
+    std::fs::write(&entry, b"BSLX garbage").unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.check_item(item.id).unwrap().gate.undecided_errors, 1);
+}

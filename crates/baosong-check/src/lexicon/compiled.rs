@@ -93,6 +93,41 @@ impl CompiledLexicon {
         }
     }
 
+    pub(crate) fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub(crate) fn automaton(&self) -> Option<&CharwiseDoubleArrayAhoCorasick<u32>> {
+        self.pma.as_ref()
+    }
+
+    pub(crate) fn from_parts(
+        name: String,
+        version: String,
+        entries: Vec<Entry>,
+        pma: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
+    ) -> CompiledLexicon {
+        CompiledLexicon {
+            name,
+            version,
+            has_allow: entries
+                .iter()
+                .any(|e| e.category == super::format::Category::Allow),
+            entries,
+            pma,
+        }
+    }
+
+    /// The compiled form as bytes, for a cache ([`super::cache`]).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        super::cache::to_bytes(self)
+    }
+
+    /// Loads bytes written by [`CompiledLexicon::to_bytes`], checking them.
+    pub fn from_bytes(bytes: &[u8]) -> Result<CompiledLexicon, LexiconError> {
+        super::cache::from_bytes(bytes)
+    }
+
     /// Bytes of heap the automaton uses (for the memory figure).
     pub fn heap_bytes(&self) -> usize {
         self.pma.as_ref().map_or(0, |p| p.heap_bytes())

@@ -3,6 +3,7 @@
 //! ([`set`]). One automaton per file keeps loading incremental: adding a
 //! unit's lexicon compiles that file only.
 
+pub mod cache;
 pub mod compiled;
 pub mod format;
 pub mod set;

@@ -155,7 +155,7 @@ pub fn load_checker(data_dir: &std::path::Path) -> (Checker, Vec<crate::view::Us
                 en: format!("cannot read lexicon {}: {e}", path.display()),
             })
             .and_then(|bytes| {
-                checker.add_lexicon_bytes(&name, &bytes).map_err(|e| {
+                cached_lexicon(&dir, &name, &bytes).map_err(|e| {
                     let m = e.message();
                     crate::view::UserError {
                         code: "lexicon".into(),
@@ -163,12 +163,41 @@ pub fn load_checker(data_dir: &std::path::Path) -> (Checker, Vec<crate::view::Us
                         en: m.en,
                     }
                 })
-            });
+            })
+            .map(|lex| checker.add_lexicon(std::sync::Arc::new(lex)));
         if let Err(e) = result {
             problems.push(e);
         }
     }
     (checker, problems)
+}
+
+/// A lexicon file compiled, or loaded from `lexicons/.cache/` when this exact
+/// file was compiled before (a 100,000-term unit lexicon takes most of a
+/// second to compile and a few milliseconds to load). A damaged or stale cache
+/// entry is ignored and rewritten; failing to write one costs only time.
+fn cached_lexicon(
+    dir: &std::path::Path,
+    name: &str,
+    bytes: &[u8],
+) -> std::result::Result<baosong_check::CompiledLexicon, baosong_check::LexiconError> {
+    use baosong_check::lexicon::cache::cache_key;
+    let cache_dir = dir.join(".cache");
+    let cached = cache_dir.join(format!("{}.bslx", cache_key(bytes)));
+    if let Ok(data) = std::fs::read(&cached)
+        && let Ok(lex) = baosong_check::CompiledLexicon::from_bytes(&data)
+    {
+        return Ok(lex);
+    }
+    let src = baosong_check::lexicon::format::parse(name, bytes)?;
+    let lex = baosong_check::CompiledLexicon::compile(src)?;
+    if std::fs::create_dir_all(&cache_dir).is_ok() {
+        let tmp = cached.with_extension("tmp");
+        if std::fs::write(&tmp, lex.to_bytes()).is_ok() {
+            let _ = std::fs::rename(&tmp, &cached);
+        }
+    }
+    Ok(lex)
 }
 
 impl Store {
