@@ -22,6 +22,9 @@ endif
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 APP := $(TARGET_DIR)/debug/baosong-desktop
 CLI := $(TARGET_DIR)/debug/baosong
+PORTAL := $(TARGET_DIR)/debug/baosong-portal
+# `make run` starts the demo reference portal here, alongside the app.
+PORTAL_LISTEN ?= 127.0.0.1:8787
 # Extra arguments for the app, e.g. `make run ARGS="--data-dir /tmp/baosong"`.
 ARGS ?=
 
@@ -30,7 +33,7 @@ UI_STAMP := ui/node_modules/.package-lock.json
 # Everything the UI build reads (not node_modules, not its own output).
 UI_SOURCES := $(shell find ui -path ui/node_modules -prune -o -path ui/dist -prune -o -type f -print 2>/dev/null)
 
-.PHONY: help deps ui-deps ui build run test check e2e e2e-only fuzz-smoke bench fmt bindings bindings-check clean
+.PHONY: help deps ui-deps ui build run test check e2e e2e-only fuzz-smoke bench fmt bindings bindings-check clean portal-web contract
 
 help:
 	@echo "make run       build and start the desktop app (installs missing dependencies)"
@@ -38,6 +41,8 @@ help:
 	@echo "make ui        build the UI into ui/dist"
 	@echo "make build     build the UI, baosong-desktop and the baosong CLI (debug)"
 	@echo "make e2e       build, then run the end-to-end test of the real app under Xvfb"
+	@echo "make portal-web  the reference portal's editor pages in headless Chromium (built portal)"
+	@echo "make contract  schemathesis contract tests against the built reference portal"
 	@echo "make bench     run the benchmarks (store, check engine)"
 	@echo "make fuzz-smoke  a short fuzz run of the check engine"
 	@echo "make fmt       format the Rust code"
@@ -75,10 +80,11 @@ build: ui
 
 ## ---- run -----------------------------------------------------------------
 
+# With a display, the demo reference portal (baosong-portal demo, database in
+# the data directory) runs in the background on $(PORTAL_LISTEN) while the app
+# runs, and is stopped when the app exits. The app has no portal setting yet.
+# Without a display only the CLI help is printed and no portal is started.
 run: deps build
-	@# Hook: a later issue starts the local reference portal here (in the
-	@# background, stopped again when the app exits) so that submitting works
-	@# offline against a portal on localhost.
 	@if [[ -z "$${DISPLAY:-}" && -z "$${WAYLAND_DISPLAY:-}" ]]; then \
 	  echo; \
 	  echo "没有图形显示（DISPLAY / WAYLAND_DISPLAY 均未设置），无法打开桌面窗口。"; \
@@ -95,9 +101,21 @@ run: deps build
 	  echo "  $(CLI) --help"; \
 	  echo; \
 	  echo "数据目录 / data directory: \$${BAOSONG_DATA_DIR:-~/.local/share/baosong} (或 --data-dir DIR)"; \
+	  echo "演示门户 / demo reference portal: $(PORTAL) demo --listen $(PORTAL_LISTEN)"; \
 	  exit 0; \
 	fi; \
-	exec $(APP) $(ARGS)
+	data="$${BAOSONG_DATA_DIR:-$${XDG_DATA_HOME:-$$HOME/.local/share}/baosong}/portal"; mkdir -p "$$data"; \
+	log="$$data/demo.log"; \
+	$(PORTAL) demo --db "$$data/demo.sqlite3" --listen $(PORTAL_LISTEN) >"$$log" 2>&1 & portal=$$!; \
+	trap 'kill -TERM $$portal 2>/dev/null || true; wait $$portal 2>/dev/null || true' EXIT INT TERM; \
+	for _ in $$(seq 1 100); do grep -q 'Ctrl+C' "$$log" 2>/dev/null && break; kill -0 $$portal 2>/dev/null || break; sleep 0.1; done; \
+	if kill -0 $$portal 2>/dev/null; then \
+	  sed -n '/Ctrl+C/q;p' "$$log"; \
+	  echo "  （应用退出时门户随之停止 / stopped when the app exits; log: $$log）"; \
+	else \
+	  echo "参考门户未能启动（端口被占用？）/ the reference portal did not start (port in use?):"; cat "$$log"; \
+	fi; \
+	$(APP) $(ARGS)
 
 ## ---- test ----------------------------------------------------------------
 
@@ -111,6 +129,8 @@ test: deps ui
 	$(CARGO_BUILD)
 	$(CARGO) test --workspace
 	$(MAKE) bindings-check
+	$(MAKE) portal-web
+	$(MAKE) contract
 	$(MAKE) fuzz-smoke
 	$(MAKE) e2e-only
 
@@ -124,6 +144,14 @@ e2e: deps build
 # The e2e test alone, against what is already built.
 e2e-only:
 	BAOSONG_E2E_APP="$(abspath $(APP))" BAOSONG_E2E_CLI="$(abspath $(CLI))" tests/e2e/run.sh
+
+# The reference portal's editor pages in headless Chromium, and schemathesis
+# against its OpenAPI document; both against the portal already built.
+portal-web:
+	BAOSONG_PORTAL_BIN="$(abspath $(PORTAL))" tests/portal-web/run.sh
+
+contract:
+	BAOSONG_PORTAL_BIN="$(abspath $(PORTAL))" tests/contract/run.sh
 
 bench:
 	$(CARGO) bench -p baosong-core -p baosong-check
@@ -164,4 +192,4 @@ bindings-check: bindings
 
 clean:
 	$(CARGO) clean
-	rm -rf ui/dist tests/e2e/.artifacts
+	rm -rf ui/dist tests/e2e/.artifacts tests/portal-web/.artifacts

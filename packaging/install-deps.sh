@@ -31,6 +31,9 @@ PACKAGES=(
   gnome-keyring dbus-x11
   # end-to-end tests: virtual display, the WebKitGTK WebDriver server
   xvfb xauth webkit2gtk-driver
+  # the reference portal's editor pages in headless Chromium (tests/portal-web),
+  # and the venv the contract tests install schemathesis into (tests/contract)
+  chromium python3-venv
   # misc tools the Makefile and tests use
   git ca-certificates procps
 )

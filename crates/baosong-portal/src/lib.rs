@@ -5,8 +5,9 @@
 //! - [`server`]: the axum application and a [`RunningServer`] handle;
 //! - [`api`]: the `/api/v1` handlers and their extractors;
 //! - [`db`]: one SQLite file (WAL, migrations), one writer, pooled readers;
-//! - [`validate`], [`checks`]: what is checked on receipt (the portal's own
-//!   run of the check engine is a marked hook in [`checks`]);
+//! - [`validate`], [`checks`]: what is checked on receipt (refused) and what
+//!   the portal's own run of the check engine finds (recorded);
+//! - [`web`]: the portal editors' web pages (`/editor`);
 //! - [`demo`]: the ready-made demo instance;
 //! - [`config`]: every limit and lifetime, with production defaults.
 //!
@@ -22,6 +23,7 @@ pub mod ratelimit;
 pub mod secrets;
 pub mod server;
 pub mod validate;
+pub mod web;
 
 pub use config::{Config, PasswordParams, Rate, RateLimits};
 pub use error::{Error, Result};

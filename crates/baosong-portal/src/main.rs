@@ -343,8 +343,13 @@ fn limit(per_second: f64, burst_factor: f64) -> Option<Rate> {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    // Blocking work is database reads, the portal's check and password
+    // hashing, all short; tokio's default of 512 blocking threads would only
+    // multiply per-thread memory (malloc arenas, SQLite reader connections)
+    // under load without adding throughput on a small machine.
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(16)
         .build()?)
 }
 
@@ -380,6 +385,7 @@ fn print_banner(base: &str, db: &Path, users: Option<&[demo::DemoUser]>) {
     let _ = writeln!(out, "{title}");
     let _ = writeln!(out, "  接口 API:        {base}/api/v1/");
     let _ = writeln!(out, "  接口文档 OpenAPI: {base}/api/v1/openapi.json");
+    let _ = writeln!(out, "  编辑工作台 Editor: {base}/editor/");
     let _ = writeln!(out, "  数据库 Database:  {}", db.display());
     if let Some(users) = users {
         let _ = writeln!(out);

@@ -12,6 +12,9 @@ use crate::error::{Error, Result};
 /// leaked token is recognisable in logs and scanners.
 pub const ACCESS_PREFIX: &str = "bsa_";
 pub const REFRESH_PREFIX: &str = "bsr_";
+/// Prefix of editor web-page sessions (`bss_…`, the session cookie). Kept
+/// like access tokens, but never accepted as a bearer token.
+pub const SESSION_PREFIX: &str = "bss_";
 
 /// `n` random bytes from the operating system.
 pub fn random_bytes<const N: usize>() -> Result<[u8; N]> {

@@ -17,20 +17,22 @@ use tokio::task::JoinHandle;
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::api::{self, AppState, extract::client_ip};
+use crate::checks::PortalChecker;
 use crate::config::Config;
 use crate::db::{Db, tokens};
 use crate::error::{Error, Result, problem_response};
-use crate::secrets;
+use crate::{secrets, web};
 
 /// How often expired tokens are deleted.
 const PURGE_INTERVAL: Duration = Duration::from_secs(600);
 
-/// The whole application: `/api/v1` plus problem+json for everything else.
-/// (The editor web pages will be merged in here.)
+/// The whole application: `/api/v1`, the editor web pages under `/editor`,
+/// and problem+json for everything else.
 pub fn app(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
     Router::new()
         .nest(baosong_api::API_PREFIX, api::routes())
+        .merge(web::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(max_body))
         .layer(middleware::from_fn_with_state(state.clone(), per_ip_limit))
@@ -62,11 +64,11 @@ async fn problem_safety_net(response: Response) -> Response {
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let is_problem = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
-    if is_problem {
+    let content_type = response.headers().get(header::CONTENT_TYPE);
+    let is_problem = content_type.is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
+    // The editor pages answer errors with their own HTML pages.
+    let is_page = content_type.is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if is_problem || is_page {
         return response;
     }
     let code = match status.as_u16() {
@@ -133,16 +135,17 @@ impl RunningServer {
         let path = config.db_path.clone();
         let durable = config.durable_commits;
         let params = config.password;
-        let (db, dummy_hash) = tokio::task::spawn_blocking(move || -> Result<_> {
+        let (db, dummy_hash, checker) = tokio::task::spawn_blocking(move || -> Result<_> {
             let db = Db::open(&path, durable)?;
             let dummy = secrets::hash_password("baosong-dummy-password", params)?;
-            Ok((db, dummy))
+            let checker = PortalChecker::builtin()?;
+            Ok((db, dummy, checker))
         })
         .await
         .map_err(|e| Error::Internal(format!("start-up worker failed: {e}")))??;
         let addr = listener.local_addr()?;
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
-        let state = AppState::new(db.clone(), config, dummy_hash, shutdown_rx.clone());
+        let state = AppState::new(db.clone(), config, dummy_hash, shutdown_rx.clone(), checker);
         let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
         let mut stop = shutdown_rx.clone();
         let task = tokio::spawn(async move {

@@ -187,7 +187,7 @@ async fn content_is_checked_on_receipt() {
     assert_eq!(sub.check, ok.check);
     assert_eq!(p.counts().0, 1);
 
-    // The server-side check hook recorded (empty) findings with the revision.
+    // The portal's own check found nothing in this clean text.
     let findings: String = p
         .db()
         .read(|c| {
@@ -461,4 +461,42 @@ async fn withdraw_with_and_without_a_body() {
         .await
         .unwrap();
     expect_problem(r, 403, ProblemCode::Forbidden).await;
+}
+
+#[tokio::test]
+async fn the_portal_records_what_its_own_check_finds_without_refusing() {
+    let p = Portal::start().await;
+    let t = p.token("jyj.xxy").await;
+    let mut req = request("低保名单公示");
+    req.body_markdown = "经审核，张三（身份证号11010519491231002X）符合条件。\n".into();
+    req.body_html = "<p>经审核，张三（身份证号11010519491231002X）符合条件。</p>".into();
+    let req = rehash(req);
+    // The client reported nothing; the portal accepts and records.
+    let sub = p.submit_new(&t, &req).await;
+    assert_eq!(sub.status, baosong_api::SubmissionStatus::Received);
+    let stored: String = p
+        .db()
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT server_findings FROM submission_revisions",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&stored).unwrap();
+    let id = findings
+        .iter()
+        .find(|f| f["rule_id"] == "pii.resident_id")
+        .unwrap_or_else(|| panic!("no pii.resident_id in {stored}"));
+    assert_eq!(id["field"], "body");
+    assert_eq!(id["reported_by_client"], false);
+    assert!(
+        ["blocker", "error", "warning"].contains(&id["severity"].as_str().unwrap()),
+        "{id}"
+    );
+    // Stored masked, never in the clear.
+    assert!(!stored.contains("11010519491231002X"), "{stored}");
+    // Infos are not recorded.
+    assert!(findings.iter().all(|f| f["severity"] != "info"), "{stored}");
 }

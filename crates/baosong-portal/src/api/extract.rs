@@ -45,6 +45,8 @@ fn bearer_token(headers: &HeaderMap) -> Result<&str> {
         || token.is_empty()
         || token.len() > 200
         || !token.bytes().all(|b| b.is_ascii_graphic())
+        // An editor's web session cookie is not an API token.
+        || token.starts_with(crate::secrets::SESSION_PREFIX)
     {
         return Err(unauthenticated());
     }

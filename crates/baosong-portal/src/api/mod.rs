@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tokio::sync::watch;
 
+use crate::checks::PortalChecker;
 use crate::config::Config;
 use crate::db::Db;
 use crate::db::tokens::Lifetimes;
@@ -39,6 +40,8 @@ pub struct Inner {
     pub dummy_hash: String,
     /// Turns `true` when the server shuts down (ends event streams).
     pub shutdown: watch::Receiver<bool>,
+    /// The check engine, built once at start-up.
+    pub checker: PortalChecker,
 }
 
 impl std::ops::Deref for AppState {
@@ -54,6 +57,7 @@ impl AppState {
         config: Config,
         dummy_hash: String,
         shutdown: watch::Receiver<bool>,
+        checker: PortalChecker,
     ) -> AppState {
         AppState(Arc::new(Inner {
             db,
@@ -63,6 +67,7 @@ impl AppState {
             config,
             dummy_hash,
             shutdown,
+            checker,
         }))
     }
 

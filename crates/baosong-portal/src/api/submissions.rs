@@ -13,10 +13,11 @@ use uuid::Uuid;
 
 use super::AppState;
 use super::extract::{ApiJson, ApiPath, Auth, OptionalJson};
+use crate::checks::{self, PortalChecker};
 use crate::db::submissions::{self, Created, IfMatch, Incoming};
 use crate::error::{Error, Result};
 use crate::secrets::sha256_hex;
-use crate::{checks, validate};
+use crate::validate;
 
 /// What the portal derives from a request before writing it.
 struct Prepared {
@@ -29,12 +30,20 @@ impl Prepared {
     /// Validates the request, serialises it, hashes it and runs the portal's
     /// own check (see [`checks`]). Runs on a blocking thread, before (not
     /// inside) the write.
-    fn new(req: &SubmissionRequest) -> Result<Prepared> {
+    fn new(req: &SubmissionRequest, checker: &PortalChecker) -> Result<Prepared> {
         validate::submission(req)?;
         let json = serde_json::to_string(req)
             .map_err(|e| Error::Internal(format!("serialising a submission: {e}")))?;
         let hash = sha256_hex(json.as_bytes());
-        let server_findings = checks::to_json(&checks::server_findings(req));
+        let started = std::time::Instant::now();
+        let found = checker.server_findings(req);
+        tracing::debug!(
+            ms = started.elapsed().as_secs_f64() * 1000.0,
+            body_bytes = req.body_markdown.len(),
+            findings = found.len(),
+            "server check"
+        );
+        let server_findings = checks::to_json(&found);
         Ok(Prepared {
             json,
             hash,
@@ -57,9 +66,10 @@ async fn prepare(
     state: &AppState,
     req: SubmissionRequest,
 ) -> Result<(SubmissionRequest, Prepared)> {
+    let checker = state.checker.clone();
     state
         .blocking(move |_| {
-            let prepared = Prepared::new(&req)?;
+            let prepared = Prepared::new(&req, &checker)?;
             Ok((req, prepared))
         })
         .await

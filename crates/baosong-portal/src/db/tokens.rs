@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::users::{Principal, parse_role};
 use super::{Write, now, ts};
 use crate::error::{Error, Result};
-use crate::secrets::{ACCESS_PREFIX, REFRESH_PREFIX, new_token, token_hash};
+use crate::secrets::{ACCESS_PREFIX, REFRESH_PREFIX, SESSION_PREFIX, new_token, token_hash};
 
 /// Lifetimes of newly issued tokens.
 #[derive(Debug, Clone, Copy)]
@@ -186,6 +186,30 @@ pub fn logout(w: &mut Write<'_>, refresh_token: &str) -> Result<()> {
         revoke_family(w, family, "logout")?;
     }
     Ok(())
+}
+
+/// Starts an editor web-page session: a sign-in (token family) with one
+/// session token, stored only as its hash, valid for `ttl`. Returns the token
+/// (the cookie's value).
+pub fn start_session(w: &mut Write<'_>, user_id: i64, ttl: Duration) -> Result<String> {
+    w.prepare_cached("INSERT INTO token_families (user_id, created_at) VALUES (?1, ?2)")?
+        .execute(params![user_id, ts(now())])?;
+    let family = w.last_insert_rowid();
+    let token = new_token(SESSION_PREFIX)?;
+    w.prepare_cached(
+        "INSERT INTO access_tokens (token_hash, family_id, expires_at) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![
+        &token_hash(&token)[..],
+        family,
+        unix_now().saturating_add(secs(ttl))
+    ])?;
+    Ok(token)
+}
+
+/// Ends the sign-in `family` (an editor signing out of the web pages).
+pub fn end_family(w: &mut Write<'_>, family: i64) -> Result<()> {
+    revoke_family(w, family, "logout")
 }
 
 /// Deletes tokens that expired more than a day ago. Returns how many.
