@@ -148,6 +148,7 @@ pub async fn check_text(
     body: String,
 ) -> Result<baosong_check::CheckReport, UserError> {
     run_blocking(state.inner().clone(), move |s| {
+        report_lexicon_problems(s);
         Ok(s.checker().check(&baosong_check::CheckInput {
             title: &title,
             summary: "",
@@ -157,6 +158,17 @@ pub async fn check_text(
         }))
     })
     .await
+}
+
+/// Lexicon files that could not be loaded, logged once (the checker, and so
+/// this list, is built on the first check).
+fn report_lexicon_problems(s: &Store) {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        for p in s.lexicon_problems() {
+            eprintln!("baosong: {}", p.en);
+        }
+    });
 }
 
 /// The stored item's check, decisions and whether it may go to sign-off.

@@ -27,12 +27,7 @@ impl AppState {
     pub fn open(started: Instant, explicit_data_dir: Option<&Path>) -> AppState {
         let (data_dir, store) = match store::resolve_data_dir(explicit_data_dir) {
             Ok(dir) => {
-                let store = Store::open(&dir).map(|s| {
-                    for p in s.lexicon_problems() {
-                        eprintln!("baosong: {}", p.en);
-                    }
-                    Mutex::new(s)
-                });
+                let store = Store::open(&dir).map(Mutex::new);
                 (Some(dir), store)
             }
             Err(e) => (explicit_data_dir.map(Path::to_path_buf), Err(e)),

@@ -203,22 +203,30 @@ fn cached_lexicon(
 impl Store {
     /// Lexicon files in the data directory that could not be loaded.
     pub fn lexicon_problems(&self) -> &[crate::view::UserError] {
-        &self.lexicon_problems
+        &self.loaded_checker().1
+    }
+
+    /// Built-in lexicons plus the data directory's, loaded on first use.
+    fn loaded_checker(&self) -> &(Checker, Vec<crate::view::UserError>) {
+        self.checker.get_or_init(|| {
+            let data_dir = self.path.parent().unwrap_or(std::path::Path::new("."));
+            load_checker(data_dir)
+        })
     }
 
     /// Replaces the checker (e.g. with the user's and unit's lexicons added).
     pub fn set_checker(&mut self, checker: Checker) {
-        self.checker = checker;
+        self.checker = std::cell::OnceCell::from((checker, Vec::new()));
     }
 
     pub fn checker(&self) -> &Checker {
-        &self.checker
+        &self.loaded_checker().0
     }
 
     /// Checks an item as stored now, with the decisions in force.
     pub fn check_item(&self, id: ItemId) -> Result<ItemCheck> {
         let loaded = load(&self.conn, id)?;
-        item_check(&self.conn, &self.checker, &loaded)
+        item_check(&self.conn, self.checker(), &loaded)
     }
 
     /// Records a decision on one current finding (by fingerprint) and
@@ -236,7 +244,7 @@ impl Store {
             .filter(|r| !r.is_empty());
         self.write(|tx| {
             let loaded = load(tx, id)?;
-            let report = check_content(&self.checker, &loaded.item.content);
+            let report = check_content(self.checker(), &loaded.item.content);
             let finding = report
                 .findings
                 .iter()
@@ -269,7 +277,7 @@ impl Store {
                     "reason": reason,
                 }),
             )?;
-            item_check(tx, &self.checker, &loaded)
+            item_check(tx, self.checker(), &loaded)
         })
     }
 

@@ -363,9 +363,11 @@ impl Store {
             let state = workflow::next_state(loaded.item.state, &action)?;
             // 送审 only with a clean check (see `checks`).
             let check = match action {
-                Action::SendForSignoff => {
-                    Some(super::checks::gate_for_signoff(tx, &self.checker, &loaded)?)
-                }
+                Action::SendForSignoff => Some(super::checks::gate_for_signoff(
+                    tx,
+                    self.checker(),
+                    &loaded,
+                )?),
                 _ => None,
             };
             let Loaded { seq, item: current } = loaded;

@@ -40,8 +40,9 @@ pub struct Store {
     path: PathBuf,
     actor: String,
     /// Runs the checks that gate sign-off (built-in lexicons unless replaced).
-    checker: baosong_check::Checker,
-    lexicon_problems: Vec<crate::view::UserError>,
+    /// Built on first use (compiling lexicons costs more than most
+    /// commands), from the data directory's lexicons unless replaced.
+    checker: std::cell::OnceCell<(baosong_check::Checker, Vec<crate::view::UserError>)>,
 }
 
 impl Store {
@@ -70,15 +71,11 @@ impl Store {
             "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;",
         )?;
         migrate(&mut conn)?;
-        // Built-in lexicons plus the user's and unit's (see `checks`).
-        let data_dir = path.parent().unwrap_or(Path::new("."));
-        let (checker, lexicon_problems) = checks::load_checker(data_dir);
         Ok(Store {
             conn,
             path: path.to_path_buf(),
             actor: default_actor(),
-            checker,
-            lexicon_problems,
+            checker: std::cell::OnceCell::new(),
         })
     }
 
