@@ -98,7 +98,7 @@ fn config_is_locked_down() {
 fn commands_are_in_snake_case_and_unique() {
     let set: BTreeSet<&str> = COMMANDS.iter().copied().collect();
     assert_eq!(set.len(), COMMANDS.len());
-    assert_eq!(COMMANDS.len(), 12);
+    assert_eq!(COMMANDS.len(), 15);
     for c in COMMANDS {
         assert!(
             c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'),
