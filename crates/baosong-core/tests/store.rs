@@ -12,14 +12,10 @@ use common::{content, temp_store};
 
 /// Takes a draft through sign-off to the portal (已报送).
 fn submit(store: &Store, id: baosong_core::ItemId) {
-    for a in [
-        Action::SendForSignoff,
-        Action::SignOff,
-        Action::Queue,
-        Action::MarkSubmitted,
-    ] {
+    for a in [Action::SendForSignoff, Action::SignOff] {
         store.apply_action(id, a).unwrap();
     }
+    common::deliver(store, id);
 }
 
 fn search(store: &Store, q: &str) -> Vec<String> {
@@ -382,6 +378,21 @@ fn opens_databases_created_by_every_earlier_schema() {
         assert_eq!(item.returned_reason.as_deref(), Some("请补充参会人员"));
         assert_eq!(search(&store, "安全").len(), 1);
         assert_eq!(store.list_revisions(item.id).unwrap().len(), 2);
+        if version >= 4 {
+            let link = store.portal_link(item.id).unwrap().unwrap();
+            assert_eq!(link.portal_status, "returned");
+            let timeline = store.status_timeline(item.id).unwrap();
+            assert_eq!(timeline.len(), 2);
+            assert_eq!(timeline[1].reason.as_deref(), Some("请补充参会人员"));
+            assert_eq!(
+                store
+                    .setting(baosong_core::store::CHANGES_CURSOR)
+                    .unwrap()
+                    .as_deref(),
+                Some("c2")
+            );
+            assert_eq!(store.list_outbox(true, 10).unwrap().len(), 1);
+        }
         if version >= 3 {
             let check = store.check_item(item.id).unwrap();
             assert_eq!(check.decisions.len(), 1, "decisions survive the upgrade");

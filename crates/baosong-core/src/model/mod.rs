@@ -6,9 +6,14 @@
 
 mod ids;
 mod item;
+mod outbox;
 
 pub use ids::ItemId;
 pub use item::{
     ColumnRef, Disclosure, DisclosureKind, Item, ItemContent, ItemState, ItemSummary, Urgency,
     Validity,
+};
+pub use outbox::{
+    AppliedChange, NewOutboxEntry, OutboxEntry, OutboxKind, OutboxStatus, PortalChange, PortalLink,
+    StatusEvent,
 };

@@ -53,6 +53,14 @@ pub enum StoreError {
     NoSuchFinding(String),
     #[error("{}", .0.message().en)]
     Decision(#[from] baosong_check::decision::DecisionError),
+    #[error("报送 goes through the outbox (baosong submit / the 报送 button)")]
+    NeedsOutbox,
+    #[error(
+        "the item is in the outbox and may already be on its way to the portal; wait until it is delivered, then withdraw it there"
+    )]
+    InOutbox,
+    #[error("no outbox entry '{0}'")]
+    NoSuchOutboxEntry(String),
     #[error("a stored record could not be read: {0}")]
     BadRecord(String),
     #[error("database error: {0}")]
@@ -105,6 +113,9 @@ impl StoreError {
             StoreError::NotReady { .. } => "not_ready_for_signoff",
             StoreError::NoSuchFinding(_) => "no_such_finding",
             StoreError::Decision(_) => "decision",
+            StoreError::NeedsOutbox => "needs_outbox",
+            StoreError::InOutbox => "in_outbox",
+            StoreError::NoSuchOutboxEntry(_) => "no_such_outbox_entry",
             StoreError::BadRecord(_) => "bad_record",
             StoreError::Sqlite(_) => "database",
         }
@@ -158,6 +169,13 @@ impl StoreError {
             ),
             StoreError::NoSuchFinding(_) => "该问题已不在当前检查结果中，请重新检查。".to_string(),
             StoreError::Decision(d) => d.message().zh,
+            StoreError::NeedsOutbox => {
+                "报送需通过发件箱进行（“报送”按钮或 baosong submit）。".to_string()
+            }
+            StoreError::InOutbox => {
+                "稿件已在发件箱中，可能正在发往门户网站；请待报送完成后再撤回。".to_string()
+            }
+            StoreError::NoSuchOutboxEntry(id) => format!("发件箱中没有编号为“{id}”的记录。"),
             StoreError::BadRecord(e) => format!("读取已保存的记录失败：{e}"),
             StoreError::Sqlite(e) => format!("数据库错误：{e}"),
         }

@@ -144,7 +144,7 @@ pub(super) fn load(conn: &rusqlite::Connection, id: ItemId) -> Result<Loaded> {
     decode(raw)
 }
 
-fn write_row(tx: &Transaction<'_>, seq: Option<i64>, item: &Item) -> Result<i64> {
+pub(super) fn write_row(tx: &Transaction<'_>, seq: Option<i64>, item: &Item) -> Result<i64> {
     let content = serde_json::to_string(&item.content)?;
     let c = &item.content;
     let (id, state, urgency) = (
@@ -199,6 +199,28 @@ fn reindex(tx: &Transaction<'_>, seq: i64, c: &ItemContent) -> Result<()> {
         params![seq, search::grams(&text)],
     )?;
     Ok(())
+}
+
+/// 报送 must go through [`Store::enqueue_submission`] (an item in 待报送 always
+/// has an outbox entry), and a queued item that may already be on its way to
+/// the portal cannot be withdrawn locally.
+fn refuse_outbox_bypass(tx: &Transaction<'_>, loaded: &Loaded, action: &Action) -> Result<()> {
+    match action {
+        Action::Queue => Err(StoreError::NeedsOutbox),
+        Action::Withdraw if loaded.item.state == ItemState::Queued => {
+            let pending: i64 = tx.query_row(
+                "SELECT count(*) FROM outbox WHERE item_seq = ?1 AND status = 'pending'",
+                [loaded.seq],
+                |r| r.get(0),
+            )?;
+            if pending > 0 {
+                Err(StoreError::InOutbox)
+            } else {
+                Ok(())
+            }
+        }
+        _ => Ok(()),
+    }
 }
 
 impl Store {
@@ -361,6 +383,7 @@ impl Store {
         self.write(|tx| {
             let loaded = load(tx, id)?;
             let state = workflow::next_state(loaded.item.state, &action)?;
+            refuse_outbox_bypass(tx, &loaded, &action)?;
             // 送审 only with a clean check (see `checks`).
             let check = match action {
                 Action::SendForSignoff => Some(super::checks::gate_for_signoff(

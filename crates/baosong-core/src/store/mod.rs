@@ -5,7 +5,10 @@
 //! - `audit_log` records who did what, in the same transaction as the change;
 //! - `item_grams` is the Chinese-capable full-text index (see [`search`]);
 //! - `check_decisions` / `check_reports` keep decisions on check findings and
-//!   the report an item was sent for sign-off with (see `checks`).
+//!   the report an item was sent for sign-off with (see `checks`);
+//! - `outbox`, `portal_links`, `status_history`, `sync_settings` keep what
+//!   submitting needs: entries to send, what the portal made of them, and the
+//!   feed cursor (see `outbox` and `portal`).
 //!
 //! WAL journal, `synchronous=FULL` (a save that returned is on disk, even after
 //! a power cut), foreign keys on, and a busy timeout so the desktop app and the
@@ -16,6 +19,8 @@ mod checks;
 mod data_dir;
 mod error;
 mod items;
+mod outbox;
+mod portal;
 mod revisions;
 pub mod schema;
 pub mod search;
@@ -28,6 +33,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 pub use checks::{LEXICON_DIR, check_content, load_checker};
 pub use data_dir::{DB_FILE_NAME, resolve_data_dir};
 pub use error::StoreError;
+pub use portal::CHANGES_CURSOR;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 

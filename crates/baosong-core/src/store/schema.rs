@@ -98,6 +98,64 @@ CREATE TABLE check_reports (
 );
 "#;
 
+/// Schema version 4: submitting through the portal.
+///
+/// - `outbox`: one row per submission to make, in order. Its `id` is the
+///   `Idempotency-Key`; `payload` is the request body frozen when 报送 was
+///   clicked, so a retry days later sends exactly the same bytes.
+/// - `portal_links`: which portal submission an item became, at which portal
+///   revision and status.
+/// - `status_history`: every status change the portal reported, keyed by its
+///   feed cursor so a change seen twice (feed and live stream) counts once.
+/// - `sync_settings`: the portal profile, the feed cursor and the cached
+///   unit and columns (never a secret: those live in the OS keyring).
+const V4: &str = r#"
+CREATE TABLE outbox (
+    seq                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    id                   TEXT NOT NULL UNIQUE,
+    item_seq             INTEGER NOT NULL REFERENCES items(seq),
+    revision             INTEGER NOT NULL,
+    kind                 TEXT NOT NULL CHECK (kind IN ('submit', 'resubmit')),
+    submission_id        TEXT,
+    base_portal_revision INTEGER,
+    payload              TEXT NOT NULL,
+    status               TEXT NOT NULL CHECK (status IN ('pending', 'failed', 'delivered')),
+    attempts             INTEGER NOT NULL DEFAULT 0,
+    last_error           TEXT,
+    created_at           TEXT NOT NULL,
+    last_attempt_at      TEXT,
+    delivered_at         TEXT
+);
+CREATE INDEX outbox_by_status ON outbox (status, seq);
+CREATE INDEX outbox_by_item ON outbox (item_seq, seq);
+CREATE TABLE portal_links (
+    item_seq        INTEGER PRIMARY KEY REFERENCES items(seq),
+    submission_id   TEXT NOT NULL UNIQUE,
+    portal_revision INTEGER NOT NULL,
+    portal_status   TEXT NOT NULL,
+    public_url      TEXT,
+    updated_at      TEXT NOT NULL
+);
+CREATE TABLE status_history (
+    cursor          TEXT PRIMARY KEY,
+    item_seq        INTEGER NOT NULL REFERENCES items(seq),
+    submission_id   TEXT NOT NULL,
+    portal_revision INTEGER NOT NULL,
+    from_status     TEXT,
+    status          TEXT NOT NULL,
+    by_name         TEXT NOT NULL,
+    at              TEXT NOT NULL,
+    comment         TEXT NOT NULL,
+    reason          TEXT,
+    public_url      TEXT
+) WITHOUT ROWID;
+CREATE INDEX status_history_by_item ON status_history (item_seq, at);
+CREATE TABLE sync_settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+"#;
+
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(all())
@@ -105,7 +163,7 @@ pub fn migrations() -> Migrations<'static> {
 
 /// The migration list itself, so tests can build every earlier schema version.
 pub fn all() -> Vec<M<'static>> {
-    vec![M::up(V1), M::up(V2), M::up(V3)]
+    vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)]
 }
 
 /// The newest schema version this build knows.
