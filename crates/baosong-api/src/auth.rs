@@ -3,10 +3,22 @@
 //! `POST /auth/token` exchanges a username and password for a short-lived
 //! access token (sent as `Authorization: Bearer …`) and a refresh token.
 //! `POST /auth/refresh` rotates: it answers with a new pair and the refresh
-//! token it was given stops working. Presenting a refresh token that was
-//! already rotated is treated as theft: the whole family (every token issued
-//! from the same sign-in) is revoked. `POST /auth/logout` revokes the family of
-//! the given refresh token, and with it the access tokens issued from it.
+//! token it was given is used up. Presenting a refresh token that was already
+//! rotated is treated as theft: the whole family (every token issued from the
+//! same sign-in) is revoked (`refresh_token_reused`). `POST /auth/logout`
+//! revokes the family of the given refresh token, and with it the access
+//! tokens issued from it.
+//!
+//! One exception keeps clients on unreliable networks signed in: a client
+//! whose refresh was carried out but whose answer was lost may retry with the
+//! same refresh token within a short grace window (30 seconds by default,
+//! counted from the token's first use; a portal may set it shorter or to
+//! zero). While nothing issued from that token has been used yet, the retry
+//! is answered with another new pair of the same sign-in. Whichever of the
+//! pairs so issued is used first wins; presenting one of the others after that
+//! is a reuse. Once anything issued from the token has been used, or the
+//! window has passed, presenting it is a reuse as before. Clients should still
+//! store a new pair as soon as it arrives and use only the newest one.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -31,7 +43,8 @@ pub struct TokenResponse {
     /// Seconds until the access token expires.
     #[schema(example = 900)]
     pub expires_in: u64,
-    /// Single use: exchange it at `POST /auth/refresh` for a new pair.
+    /// Single use: exchange it at `POST /auth/refresh` for a new pair. (A
+    /// retry after a lost answer is accepted within a short grace window.)
     pub refresh_token: String,
     /// Seconds until the refresh token expires.
     #[schema(example = 2_592_000)]

@@ -123,8 +123,11 @@ fn token() {}
     tag = "auth",
     operation_id = "refreshToken",
     summary = "Rotate the refresh token",
-    description = "Answers with a new pair; the given refresh token stops working. Presenting \
-a rotated token again revokes the whole sign-in (`refresh_token_reused`).",
+    description = "Answers with a new pair; the given refresh token is used up. Presenting \
+a rotated token again revokes the whole sign-in (`refresh_token_reused`), except for a retry \
+after a lost answer: within a short grace window after its first use (30 s by default), and \
+while nothing issued from it has been used, the same token gets another new pair. The first \
+of those pairs to be used wins; presenting another of them afterwards is a reuse.",
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New tokens", body = TokenResponse),

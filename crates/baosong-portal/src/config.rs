@@ -17,6 +17,12 @@ pub struct Config {
     pub access_token_ttl: Duration,
     /// Lifetime of a refresh token. Default 30 days.
     pub refresh_token_ttl: Duration,
+    /// How long after a refresh token is rotated presenting it again still
+    /// counts as the client retrying a refresh whose answer it lost (and gets
+    /// a new pair) rather than as a stolen token being replayed (which revokes
+    /// the sign-in), provided nothing issued from it has been used yet.
+    /// Default 30 s; zero: every second presentation is a reuse.
+    pub refresh_reuse_grace: Duration,
     /// Largest accepted request body. Default 2 MiB.
     pub max_body_bytes: usize,
     pub rate_limits: RateLimits,
@@ -38,6 +44,7 @@ impl Config {
             listen,
             access_token_ttl: Duration::from_secs(15 * 60),
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
+            refresh_reuse_grace: Duration::from_secs(30),
             max_body_bytes: 2 * 1024 * 1024,
             rate_limits: RateLimits::default(),
             password: PasswordParams::default(),

@@ -85,6 +85,10 @@ struct ServerArgs {
     /// 访问令牌有效期（秒）/ Access token lifetime, in seconds.
     #[arg(long, default_value_t = 900)]
     access_token_ttl: u64,
+    /// 刷新令牌重试宽限期（秒）：应答丢失后客户端用旧刷新令牌重试，在此期限内仍可换得新令牌；0 表示不宽限。
+    /// Refresh retry grace, in seconds: a client that lost the answer may present the old refresh token again within it; 0 for none.
+    #[arg(long, default_value_t = 30)]
+    refresh_reuse_grace: u64,
     /// 提交时不等待落盘（断电可能丢失最后几笔，但不会损坏）。
     /// Do not wait for the disk on commit (a power cut may lose the last commits, never corrupt).
     #[arg(long)]
@@ -323,6 +327,7 @@ fn config(db: PathBuf, s: &ServerArgs) -> Config {
     let mut c = Config::new(db, s.listen);
     c.max_body_bytes = s.max_body_bytes;
     c.access_token_ttl = Duration::from_secs(s.access_token_ttl.max(1));
+    c.refresh_reuse_grace = Duration::from_secs(s.refresh_reuse_grace);
     c.durable_commits = !s.fast_commits;
     if s.no_rate_limit {
         c.rate_limits = baosong_portal::RateLimits::off();

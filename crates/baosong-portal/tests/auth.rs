@@ -1,5 +1,5 @@
-//! Sign-in, refresh-token rotation and reuse detection, sign-out, expiry,
-//! over real HTTP.
+//! Sign-in, refresh-token rotation, its retry grace window and reuse
+//! detection, sign-out, expiry, over real HTTP.
 
 mod common;
 
@@ -101,14 +101,34 @@ async fn missing_or_unknown_tokens_are_401_problems() {
     }
 }
 
+async fn pair(r: reqwest::Response) -> TokenResponse {
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.url());
+    r.json().await.unwrap()
+}
+
+/// Asserts that none of `pairs` works any more: access tokens are refused and
+/// refresh tokens are invalid (their sign-in is revoked).
+async fn all_dead(p: &Portal, pairs: &[&TokenResponse]) {
+    for t in pairs {
+        expect_problem(
+            p.get(&t.access_token, "/me").await,
+            401,
+            ProblemCode::Unauthenticated,
+        )
+        .await;
+    }
+    for t in pairs {
+        let r = refresh(p, &t.refresh_token).await;
+        expect_problem(r, 401, ProblemCode::InvalidRefreshToken).await;
+    }
+}
+
 #[tokio::test]
 async fn refresh_rotates_and_reuse_revokes_the_whole_sign_in() {
     let p = Portal::start().await;
     let first = p.login("jyj.xxy").await;
 
-    let r = refresh(&p, &first.refresh_token).await;
-    assert_eq!(r.status(), StatusCode::OK);
-    let second: TokenResponse = r.json().await.unwrap();
+    let second = pair(refresh(&p, &first.refresh_token).await).await;
     assert_ne!(second.access_token, first.access_token);
     assert_ne!(second.refresh_token, first.refresh_token);
     assert_eq!(
@@ -120,15 +140,15 @@ async fn refresh_rotates_and_reuse_revokes_the_whole_sign_in() {
         p.get(&first.access_token, "/me").await.status(),
         StatusCode::OK
     );
+    // The client goes on with the new refresh token: the family moves on.
+    let third = pair(refresh(&p, &second.refresh_token).await).await;
 
-    // Someone replays the rotated refresh token: the whole family goes.
+    // Someone replays the rotated refresh token, even within the grace
+    // window: what was issued from it has been used, so it is no retry and
+    // the whole family goes.
     let r = refresh(&p, &first.refresh_token).await;
     expect_problem(r, 401, ProblemCode::RefreshTokenReused).await;
-    for token in [&first.access_token, &second.access_token] {
-        expect_problem(p.get(token, "/me").await, 401, ProblemCode::Unauthenticated).await;
-    }
-    let r = refresh(&p, &second.refresh_token).await;
-    expect_problem(r, 401, ProblemCode::InvalidRefreshToken).await;
+    all_dead(&p, &[&first, &second, &third]).await;
 
     // A new sign-in is unaffected.
     let again = p.login("jyj.xxy").await;
@@ -138,6 +158,120 @@ async fn refresh_rotates_and_reuse_revokes_the_whole_sign_in() {
     );
     let r = refresh(&p, "bsr_unknown").await;
     expect_problem(r, 401, ProblemCode::InvalidRefreshToken).await;
+}
+
+#[tokio::test]
+async fn a_refresh_retried_within_the_grace_window_gets_a_new_pair() {
+    let p = Portal::start().await;
+    let first = p.login("jyj.xxy").await;
+    // The portal rotates, but the answer never reaches the client…
+    let lost = pair(refresh(&p, &first.refresh_token).await).await;
+    // …which retries with the only refresh token it has, twice (the first
+    // retry's answer is lost too).
+    let lost_again = pair(refresh(&p, &first.refresh_token).await).await;
+    let retried = pair(refresh(&p, &first.refresh_token).await).await;
+    let refreshes: std::collections::HashSet<&str> = [&lost, &lost_again, &retried]
+        .iter()
+        .map(|t| t.refresh_token.as_str())
+        .collect();
+    assert_eq!(refreshes.len(), 3, "every answer is a new pair");
+    assert_eq!(
+        p.get(&retried.access_token, "/me").await.status(),
+        StatusCode::OK
+    );
+    // The new pair works, and using it abandons the pairs the lost answers
+    // carried.
+    let next = pair(refresh(&p, &retried.refresh_token).await).await;
+    assert_eq!(
+        p.get(&next.access_token, "/me").await.status(),
+        StatusCode::OK
+    );
+    // Whoever presents one of those is not the client that carried on:
+    // a reuse, and the sign-in is revoked.
+    let r = refresh(&p, &lost.refresh_token).await;
+    expect_problem(r, 401, ProblemCode::RefreshTokenReused).await;
+    all_dead(&p, &[&retried, &next]).await;
+    let r = refresh(&p, &lost_again.refresh_token).await;
+    expect_problem(r, 401, ProblemCode::InvalidRefreshToken).await;
+}
+
+#[tokio::test]
+async fn a_retry_may_overtake_the_request_it_retries() {
+    let p = Portal::start().await;
+    let first = p.login("jyj.xxy").await;
+    // The client gave up on its refresh and retried; the retry was carried
+    // out first and the client kept its answer, then the delayed original
+    // arrived and got a pair nobody receives.
+    let kept = pair(refresh(&p, &first.refresh_token).await).await;
+    let orphan = pair(refresh(&p, &first.refresh_token).await).await;
+    // The pair the client kept still works, and wins.
+    let next = pair(refresh(&p, &kept.refresh_token).await).await;
+    assert_eq!(
+        p.get(&next.access_token, "/me").await.status(),
+        StatusCode::OK
+    );
+    let r = refresh(&p, &orphan.refresh_token).await;
+    expect_problem(r, 401, ProblemCode::RefreshTokenReused).await;
+    all_dead(&p, &[&kept, &next]).await;
+}
+
+#[tokio::test]
+async fn a_client_losing_every_third_answer_stays_signed_in() {
+    let p = Portal::start().await;
+    let mut held = p.login("jyj.xxy").await;
+    for i in 0..30 {
+        let answer = pair(refresh(&p, &held.refresh_token).await).await;
+        if i % 3 == 2 {
+            continue; // lost on the way back: the client retries with `held`
+        }
+        held = answer;
+        assert_eq!(
+            p.get(&held.access_token, "/me").await.status(),
+            StatusCode::OK,
+            "round {i}"
+        );
+    }
+    let r = refresh(&p, &held.refresh_token).await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn without_a_grace_window_a_second_presentation_is_a_reuse_at_once() {
+    let p = Portal::start_with(|c| c.refresh_reuse_grace = Duration::ZERO).await;
+    let first = p.login("jyj.xxy").await;
+    let second = pair(refresh(&p, &first.refresh_token).await).await;
+    let r = refresh(&p, &first.refresh_token).await;
+    expect_problem(r, 401, ProblemCode::RefreshTokenReused).await;
+    all_dead(&p, &[&first, &second]).await;
+}
+
+#[tokio::test]
+async fn after_the_grace_window_a_second_presentation_is_a_reuse() {
+    let p = Portal::start_with(|c| c.refresh_reuse_grace = Duration::from_millis(300)).await;
+    let first = p.login("jyj.xxy").await;
+    let second = pair(refresh(&p, &first.refresh_token).await).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let r = refresh(&p, &first.refresh_token).await;
+    expect_problem(r, 401, ProblemCode::RefreshTokenReused).await;
+    all_dead(&p, &[&first, &second]).await;
+}
+
+#[tokio::test]
+async fn logout_within_the_grace_window_ends_every_pair() {
+    let p = Portal::start().await;
+    let first = p.login("jyj.xxy").await;
+    let lost = pair(refresh(&p, &first.refresh_token).await).await;
+    let retried = pair(refresh(&p, &first.refresh_token).await).await;
+    // Signing out with the old (used) refresh token ends the whole sign-in.
+    let r = p
+        .client
+        .post(p.url("/auth/logout"))
+        .json(&json!({ "refresh_token": first.refresh_token }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    all_dead(&p, &[&first, &lost, &retried]).await;
 }
 
 #[tokio::test]

@@ -1,10 +1,14 @@
 //! The portal's database file: migrations from every earlier schema, and
 //! refusing a newer one.
 
-use baosong_api::{DecisionAction, DecisionRequest, SubmissionStatus};
+use std::time::Duration;
+
+use baosong_api::{DecisionAction, DecisionRequest, ProblemCode, SubmissionStatus};
 use baosong_portal::Error;
+use baosong_portal::db::tokens::{self, Lifetimes, Refreshed};
 use baosong_portal::db::users::Principal;
 use baosong_portal::db::{Db, changes, schema, submissions};
+use baosong_portal::secrets::token_hash;
 
 fn editor() -> Principal {
     Principal {
@@ -71,6 +75,110 @@ fn opens_databases_created_by_every_earlier_schema() {
         assert_eq!(page.changes.len(), 2, "…and a refused move leaves no trace");
         assert_eq!(db.integrity_check().unwrap(), "ok");
     }
+}
+
+/// Refreshes `token` with a 30-second grace window; `Ok(code)` on refusal.
+fn refresh(db: &Db, token: &'static str) -> std::result::Result<(), ProblemCode> {
+    let life = Lifetimes {
+        access: Duration::from_secs(900),
+        refresh: Duration::from_secs(3600),
+        reuse_grace: Duration::from_secs(30),
+    };
+    match db.write(move |w| tokens::refresh(w, token, life)).unwrap() {
+        Refreshed::Tokens(_) => Ok(()),
+        Refreshed::Refused(code) => Err(code),
+    }
+}
+
+#[test]
+fn refresh_tokens_keep_working_across_migrations() {
+    let latest = schema::latest_version();
+    for version in 1..=latest {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("portal.sqlite3");
+        {
+            let mut conn = rusqlite::Connection::open(&path).unwrap();
+            rusqlite_migration::Migrations::new(schema::all())
+                .to_version(&mut conn, version as usize)
+                .unwrap();
+            let fixture = format!(
+                "{}/tests/fixtures/schema-v{version}.sql",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            conn.execute_batch(&std::fs::read_to_string(&fixture).unwrap())
+                .unwrap();
+            if version == 1 {
+                // Schema version 1 knew nothing of parents: one token rotated
+                // a moment ago, and the one it was rotated to.
+                conn.execute(
+                    "INSERT INTO token_families (id, user_id, created_at)
+                     VALUES (1, 1, '2026-09-01T08:00:00.000000Z')",
+                    [],
+                )
+                .unwrap();
+                let used_at = baosong_portal::db::ts(baosong_portal::db::now());
+                conn.execute(
+                    "INSERT INTO refresh_tokens (token_hash, family_id, expires_at, used_at)
+                     VALUES (?1, 1, 4102444800, ?3), (?2, 1, 4102444800, NULL)",
+                    rusqlite::params![
+                        &token_hash("bsr_legacy_used")[..],
+                        &token_hash("bsr_legacy_live")[..],
+                        used_at
+                    ],
+                )
+                .unwrap();
+            }
+        }
+        let db = Db::open(&path, true).unwrap();
+        if version == 1 {
+            assert_eq!(refresh(&db, "bsr_legacy_live"), Ok(()));
+            // Used within the grace window, but with no recorded successor
+            // nobody can tell whether the family moved on: a reuse.
+            assert_eq!(
+                refresh(&db, "bsr_legacy_used"),
+                Err(ProblemCode::RefreshTokenReused)
+            );
+        } else {
+            // schema-v2.sql's token tree (later fixtures carry it too): the
+            // abandoned branch is still abandoned…
+            assert_eq!(
+                refresh(&db, "bsr_fixture_v2_lost"),
+                Err(ProblemCode::RefreshTokenReused),
+                "schema v{version}"
+            );
+            // …and that revoked the sign-in.
+            assert_eq!(
+                refresh(&db, "bsr_fixture_v2_live"),
+                Err(ProblemCode::InvalidRefreshToken)
+            );
+        }
+        assert_eq!(db.integrity_check().unwrap(), "ok");
+    }
+}
+
+#[test]
+fn the_live_end_of_a_token_tree_from_schema_v2_rotates() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("portal.sqlite3");
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        rusqlite_migration::Migrations::new(schema::all())
+            .to_version(&mut conn, 2)
+            .unwrap();
+        let sql = std::fs::read_to_string(format!(
+            "{}/tests/fixtures/schema-v2.sql",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        conn.execute_batch(&sql).unwrap();
+    }
+    let db = Db::open(&path, true).unwrap();
+    assert_eq!(refresh(&db, "bsr_fixture_v2_live"), Ok(()));
+    // Used long ago: a reuse.
+    assert_eq!(
+        refresh(&db, "bsr_fixture_v2_root"),
+        Err(ProblemCode::RefreshTokenReused)
+    );
 }
 
 #[test]

@@ -75,6 +75,7 @@ impl AppState {
         Lifetimes {
             access: self.config.access_token_ttl,
             refresh: self.config.refresh_token_ttl,
+            reuse_grace: self.config.refresh_reuse_grace,
         }
     }
 

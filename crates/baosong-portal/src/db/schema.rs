@@ -142,6 +142,21 @@ CREATE TRIGGER status_changes_no_delete BEFORE DELETE ON status_changes
 BEGIN SELECT RAISE(ABORT, 'status_changes is append-only'); END;
 "#;
 
+/// Schema version 2: which refresh token each one was issued for, so that a
+/// client retrying a refresh whose answer it lost can be told apart from a
+/// replay by someone else (see `db::tokens::refresh`).
+const V2: &str = r#"
+-- The refresh token whose rotation issued this one (NULL: issued at sign-in,
+-- or before schema version 2). A token retried within the grace window has
+-- several children; the first of them to be used wins.
+ALTER TABLE refresh_tokens ADD COLUMN parent_hash BLOB;
+-- Set on the unused siblings of a token when it is used: that branch of the
+-- family is abandoned, and presenting one of them is a reuse.
+ALTER TABLE refresh_tokens ADD COLUMN superseded_at TEXT;
+CREATE INDEX refresh_tokens_by_parent ON refresh_tokens(parent_hash)
+    WHERE parent_hash IS NOT NULL;
+"#;
+
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(all())
@@ -149,7 +164,7 @@ pub fn migrations() -> Migrations<'static> {
 
 /// The migration list itself, so tests can build every earlier version.
 pub fn all() -> Vec<M<'static>> {
-    vec![M::up(V1)]
+    vec![M::up(V1), M::up(V2)]
 }
 
 /// The newest schema version this build knows.

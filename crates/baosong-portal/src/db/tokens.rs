@@ -1,6 +1,25 @@
 //! Access and refresh tokens, kept only as SHA-256 hashes, grouped in
 //! families (one per sign-in) so that a stolen refresh token, once used twice,
 //! revokes everything issued from that sign-in.
+//!
+//! Each refresh token records the one it was issued for (`parent_hash`), so
+//! the family is a tree. A refresh token is single use, with one exception
+//! for flaky networks: a client whose refresh was carried out but whose answer
+//! was lost still holds only the old token and retries with it. Presenting a
+//! used refresh token again within [`Lifetimes::reuse_grace`] of its first
+//! use, while the family is not revoked and none of the tokens issued from it
+//! has been used yet, is taken as such a retry and answered with another new
+//! pair in the same family (a sibling of the pair the lost answer carried).
+//! Everything else presented twice is a reuse: the family is revoked.
+//!
+//! Siblings stay valid until one of them is used, because the client may hold
+//! either: a retry can overtake the request it retries, so the answer the
+//! client keeps is not necessarily the newest pair. The first sibling used
+//! wins and the others are marked `superseded_at`: that branch is abandoned,
+//! and presenting one of its tokens later is a reuse like any other. So once
+//! the family has moved on there is again exactly one live refresh token, and
+//! the grace window can only ever give the holder of an old token a pair if
+//! nobody has used what was issued from it yet.
 
 use std::time::Duration;
 
@@ -8,7 +27,7 @@ use baosong_api::{ProblemCode, TokenResponse, Unit};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::users::{Principal, parse_role};
-use super::{Write, now, ts};
+use super::{Write, now, parse_ts, ts};
 use crate::error::{Error, Result};
 use crate::secrets::{ACCESS_PREFIX, REFRESH_PREFIX, SESSION_PREFIX, new_token, token_hash};
 
@@ -17,6 +36,9 @@ use crate::secrets::{ACCESS_PREFIX, REFRESH_PREFIX, SESSION_PREFIX, new_token, t
 pub struct Lifetimes {
     pub access: Duration,
     pub refresh: Duration,
+    /// How long after its first use a refresh token may be presented again
+    /// as a retry (see the module documentation). Zero: never.
+    pub reuse_grace: Duration,
 }
 
 fn unix_now() -> i64 {
@@ -32,10 +54,17 @@ pub fn sign_in(w: &mut Write<'_>, user_id: i64, life: Lifetimes) -> Result<Token
     w.prepare_cached("INSERT INTO token_families (user_id, created_at) VALUES (?1, ?2)")?
         .execute(params![user_id, ts(now())])?;
     let family = w.last_insert_rowid();
-    issue(w, family, life)
+    issue(w, family, None, life)
 }
 
-fn issue(w: &mut Write<'_>, family: i64, life: Lifetimes) -> Result<TokenResponse> {
+/// Issues a new pair in `family`; `parent` is the hash of the refresh token
+/// it is issued for (`None` at sign-in).
+fn issue(
+    w: &mut Write<'_>,
+    family: i64,
+    parent: Option<&[u8]>,
+    life: Lifetimes,
+) -> Result<TokenResponse> {
     let access = new_token(ACCESS_PREFIX)?;
     let refresh = new_token(REFRESH_PREFIX)?;
     let now = unix_now();
@@ -48,12 +77,14 @@ fn issue(w: &mut Write<'_>, family: i64, life: Lifetimes) -> Result<TokenRespons
         now.saturating_add(secs(life.access))
     ])?;
     w.prepare_cached(
-        "INSERT INTO refresh_tokens (token_hash, family_id, expires_at) VALUES (?1, ?2, ?3)",
+        "INSERT INTO refresh_tokens (token_hash, family_id, expires_at, parent_hash)
+         VALUES (?1, ?2, ?3, ?4)",
     )?
     .execute(params![
         &token_hash(&refresh)[..],
         family,
-        now.saturating_add(secs(life.refresh))
+        now.saturating_add(secs(life.refresh)),
+        parent
     ])?;
     Ok(TokenResponse {
         access_token: access,
@@ -125,44 +156,97 @@ pub enum Refreshed {
     Refused(ProblemCode),
 }
 
-/// Rotates a refresh token.
+/// Rotates a refresh token, or answers a retry of a rotation whose answer was
+/// lost (see the module documentation).
 pub fn refresh(w: &mut Write<'_>, token: &str, life: Lifetimes) -> Result<Refreshed> {
+    let hash = token_hash(token);
     let row = w
         .prepare_cached(
-            "SELECT r.family_id, r.expires_at, r.used_at IS NOT NULL, f.revoked_at IS NOT NULL,
-                    u.disabled
+            "SELECT r.family_id, r.expires_at, r.used_at, r.superseded_at IS NOT NULL,
+                    r.parent_hash, f.revoked_at IS NOT NULL, u.disabled
              FROM refresh_tokens r
              JOIN token_families f ON f.id = r.family_id
              JOIN users u ON u.id = f.user_id
              WHERE r.token_hash = ?1",
         )?
-        .query_row([&token_hash(token)[..]], |r| {
+        .query_row([&hash[..]], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, i64>(1)?,
-                r.get::<_, bool>(2)?,
+                r.get::<_, Option<String>>(2)?,
                 r.get::<_, bool>(3)?,
-                r.get::<_, bool>(4)?,
+                r.get::<_, Option<Vec<u8>>>(4)?,
+                r.get::<_, bool>(5)?,
+                r.get::<_, bool>(6)?,
             ))
         })
         .optional()?;
-    let Some((family, expires, used, revoked, disabled)) = row else {
+    let Some((family, expires, used_at, superseded, parent, revoked, disabled)) = row else {
         return Ok(Refreshed::Refused(ProblemCode::InvalidRefreshToken));
     };
     if revoked || disabled {
         return Ok(Refreshed::Refused(ProblemCode::InvalidRefreshToken));
     }
-    if used {
-        revoke_family(w, family, "refresh token reused")?;
-        tracing::warn!(family, "refresh token reused: sign-in revoked");
-        return Ok(Refreshed::Refused(ProblemCode::RefreshTokenReused));
+    if superseded {
+        return reused(w, family, "superseded refresh token presented");
+    }
+    if let Some(used_at) = used_at {
+        if !is_retry(w, &hash, &used_at, life.reuse_grace)? {
+            return reused(w, family, "refresh token reused");
+        }
+        if expires <= unix_now() {
+            return Ok(Refreshed::Refused(ProblemCode::InvalidRefreshToken));
+        }
+        tracing::info!(
+            family,
+            "refresh retried within the grace window: new pair issued"
+        );
+        return Ok(Refreshed::Tokens(issue(w, family, Some(&hash), life)?));
     }
     if expires <= unix_now() {
         return Ok(Refreshed::Refused(ProblemCode::InvalidRefreshToken));
     }
+    let at = ts(now());
     w.prepare_cached("UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1")?
-        .execute(params![&token_hash(token)[..], ts(now())])?;
-    Ok(Refreshed::Tokens(issue(w, family, life)?))
+        .execute(params![&hash[..], &at])?;
+    if let Some(parent) = parent {
+        // This branch wins: siblings issued by retries of the parent are
+        // abandoned.
+        w.prepare_cached(
+            "UPDATE refresh_tokens SET superseded_at = ?3
+             WHERE parent_hash = ?1 AND token_hash <> ?2
+               AND used_at IS NULL AND superseded_at IS NULL",
+        )?
+        .execute(params![&parent[..], &hash[..], &at])?;
+    }
+    Ok(Refreshed::Tokens(issue(w, family, Some(&hash), life)?))
+}
+
+/// Whether presenting the refresh token `hash`, first used at `used_at`, again
+/// is a retry: within `grace` of that use, something was issued from it
+/// (tokens used before schema version 2 record no children and never
+/// qualify) and none of it has been used.
+fn is_retry(w: &Write<'_>, hash: &[u8], used_at: &str, grace: Duration) -> Result<bool> {
+    let Ok(grace) = chrono::TimeDelta::from_std(grace) else {
+        return Ok(false);
+    };
+    // `abs`: a clock set back must not stretch the window.
+    if (now() - parse_ts(used_at)?).abs() >= grace {
+        return Ok(false);
+    }
+    let (children, used): (i64, i64) = w
+        .prepare_cached(
+            "SELECT COUNT(*), COUNT(used_at) FROM refresh_tokens WHERE parent_hash = ?1",
+        )?
+        .query_row([hash], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(children > 0 && used == 0)
+}
+
+/// A reuse: revokes the family (committed before the caller is told).
+fn reused(w: &Write<'_>, family: i64, why: &str) -> Result<Refreshed> {
+    revoke_family(w, family, why)?;
+    tracing::warn!(family, why, "refresh token reused: sign-in revoked");
+    Ok(Refreshed::Refused(ProblemCode::RefreshTokenReused))
 }
 
 fn revoke_family(w: &Write<'_>, family: i64, why: &str) -> Result<()> {
