@@ -27,7 +27,9 @@ PACKAGES=(
   libxdo-dev libssl-dev libdbus-1-dev
   # fonts, so Chinese text renders
   fonts-noto-cjk
-  # the secret store (keyring) the app will use, and a session bus for it
+  # the secret store (keyring) the app will use, and a session bus for it;
+  # dbus-x11 brings dbus-daemon and dbus-send, which the tests' private keyring
+  # session (tests/harness, keyring_session) needs too
   gnome-keyring dbus-x11
   # end-to-end tests: virtual display, the WebKitGTK WebDriver server
   xvfb xauth webkit2gtk-driver
