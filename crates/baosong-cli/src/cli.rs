@@ -124,4 +124,49 @@ pub enum Command {
         /// An item id (or unique prefix), or a path to a Markdown file.
         target: String,
     },
+    /// Sign in to the portal; the sign-in is kept in the system keyring.
+    Login {
+        /// The portal's address, e.g. https://portal.example.gov.cn
+        #[arg(long, value_name = "URL")]
+        portal: String,
+        #[arg(long, value_name = "NAME")]
+        user: String,
+        /// Read the password from standard input instead of the terminal.
+        #[arg(long)]
+        password_stdin: bool,
+        /// A PEM file with the CA certificate of an intranet portal.
+        #[arg(long, value_name = "PEM")]
+        ca_cert: Option<PathBuf>,
+        /// A proxy for the portal (default: the system proxy variables).
+        #[arg(long, value_name = "URL")]
+        proxy: Option<String>,
+    },
+    /// Sign out: the portal ends the sign-in and the keyring forgets it.
+    Logout,
+    /// 报送: queue a signed-off item for the portal and try to deliver it.
+    Submit {
+        id: String,
+        /// Only queue it; `baosong sync` delivers it later.
+        #[arg(long)]
+        no_send: bool,
+    },
+    /// Deliver the outbox and fetch status changes; keeps running (Ctrl+C
+    /// stops) unless --once.
+    Sync {
+        /// One pass, then exit (status 1 if something could not be done).
+        #[arg(long)]
+        once: bool,
+    },
+    /// The sign-in and outbox at a glance, or one item's portal status and
+    /// timeline.
+    Status { id: Option<String> },
+    /// List the outbox (waiting and refused entries; --all includes
+    /// delivered ones), or retry a refused entry.
+    Outbox {
+        #[arg(long)]
+        all: bool,
+        /// Put a refused entry (id or unique prefix) back in the queue.
+        #[arg(long, value_name = "ENTRY")]
+        retry: Option<String>,
+    },
 }

@@ -13,6 +13,7 @@ pub enum CliError {
     Write(String, std::io::Error),
     Lexicon(baosong_check::LexiconError),
     Usage(String),
+    Sync(baosong_sync::SyncError),
 }
 
 impl From<StoreError> for CliError {
@@ -21,10 +22,20 @@ impl From<StoreError> for CliError {
     }
 }
 
+impl From<baosong_sync::SyncError> for CliError {
+    fn from(e: baosong_sync::SyncError) -> Self {
+        match e {
+            baosong_sync::SyncError::Store(s) => CliError::Store(s),
+            other => CliError::Sync(other),
+        }
+    }
+}
+
 impl CliError {
     pub fn to_user(&self) -> UserError {
         match self {
             CliError::Store(e) => e.to_user(),
+            CliError::Sync(e) => e.to_user(),
             other => UserError {
                 code: other.code().to_string(),
                 zh: other.message(Lang::Zh),
@@ -44,6 +55,7 @@ impl CliError {
             CliError::Write(..) => "write",
             CliError::Lexicon(_) => "lexicon",
             CliError::Usage(_) => "usage",
+            CliError::Sync(_) => "sync",
         }
     }
 
@@ -83,6 +95,7 @@ impl CliError {
             (CliError::Lexicon(e), Lang::Zh) => e.message().zh,
             (CliError::Lexicon(e), Lang::En) => e.message().en,
             (CliError::Usage(m), _) => m.clone(),
+            (CliError::Sync(e), _) => e.message(lang),
         }
     }
 }

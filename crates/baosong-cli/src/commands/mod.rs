@@ -5,6 +5,7 @@ mod history;
 mod items;
 mod links;
 mod render;
+mod sync;
 
 use baosong_core::Store;
 use baosong_core::columns::default_columns;
@@ -85,6 +86,28 @@ pub fn run(cli: Cli, out: &mut Out) -> Result<u8, CliError> {
         ),
         Command::Mask { file, output } => done(check::mask(out, &file, output.as_deref())),
         Command::Render { target } => done(render::render(open, out, &target)),
+        Command::Login {
+            portal,
+            user,
+            password_stdin,
+            ca_cert,
+            proxy,
+        } => done(sync::login(
+            open()?,
+            out,
+            sync::LoginArgs {
+                portal,
+                user,
+                password_stdin,
+                ca_cert,
+                proxy,
+            },
+        )),
+        Command::Logout => done(sync::logout(open()?, out)),
+        Command::Submit { id, no_send } => sync::submit(open()?, out, &id, no_send),
+        Command::Sync { once } => sync::sync(open()?, out, once),
+        Command::Status { id } => done(sync::status(open()?, out, id.as_deref())),
+        Command::Outbox { all, retry } => done(sync::outbox(&open()?, out, all, retry.as_deref())),
     }
 }
 
