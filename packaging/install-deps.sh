@@ -27,9 +27,12 @@ PACKAGES=(
   libxdo-dev libssl-dev libdbus-1-dev
   # fonts, so Chinese text renders
   fonts-noto-cjk
-  # the secret store (keyring) the app will use, and a session bus for it;
-  # dbus-x11 brings dbus-daemon and dbus-send, which the tests' private keyring
-  # session (tests/harness, keyring_session) needs too
+  # the secret store (keyring) the app keeps the portal sign-in in, and a
+  # session bus for it and for desktop notifications (the notification plugin
+  # talks D-Bus itself through zbus: no libnotify needed). dbus-x11 brings
+  # dbus-daemon (dbus-run-session) and dbus-bin (dbus-send, dbus-monitor),
+  # which the tests' private keyring sessions (tests/harness keyring_session,
+  # tests/e2e/keyring-session.sh) and the e2e notification check use
   gnome-keyring dbus-x11
   # end-to-end tests: virtual display, the WebKitGTK WebDriver server
   xvfb xauth webkit2gtk-driver
@@ -38,6 +41,8 @@ PACKAGES=(
   chromium python3-venv
   # misc tools the Makefile and tests use
   git ca-certificates procps
+  # the TLS test makes its certificate authority and server certificate with it
+  openssl
 )
 
 missing=()

@@ -311,3 +311,45 @@ fn without_a_keyring_sign_in_says_so_and_keeps_nothing() {
     let store = baosong_core::Store::open(data.path()).unwrap();
     assert_eq!(store.setting("profile").unwrap(), None);
 }
+
+#[test]
+fn columns_are_cached_for_offline_drafting_and_refreshed_by_etag() {
+    use baosong_test_harness::{FaultConfig, FaultProxy};
+    let portal = PortalProcess::start_demo(PASSWORD);
+    let proxy = FaultProxy::start_in_thread(portal.addr, FaultConfig::with_rate(0.0, 1));
+    let client = Client::new();
+    client.login(&proxy.base_url(), "jyj.xxy");
+    let o = client.run(&["sync", "--once"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let columns: Vec<Option<u16>> = proxy
+        .exchanges()
+        .iter()
+        .filter(|e| e.method == "GET" && e.target.starts_with("/api/v1/columns"))
+        .map(|e| e.status)
+        .collect();
+    assert_eq!(
+        columns,
+        vec![Some(200), Some(304)],
+        "the second fetch is conditional"
+    );
+    // Offline, a draft can name the portal's column by its name.
+    proxy.set_down(true);
+    let o = client.run(
+        &[
+            "--json",
+            "new",
+            "--title",
+            "政策解读稿",
+            "--column",
+            "政策解读",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let id: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let item = client
+        .store()
+        .get_item(id["id"].as_str().unwrap().parse().unwrap())
+        .unwrap();
+    assert_eq!(item.content.column.id, "zcjd");
+}

@@ -80,8 +80,8 @@ pub struct SyncReport {
     pub changes: Vec<AppliedChange>,
 }
 
-/// One pass: deliver the outbox, then read the change feed. `directory`
-/// also refreshes the unit and columns.
+/// One pass: deliver the outbox, then read the change feed; with `directory`
+/// also refresh the cached unit and columns.
 pub async fn sync_once(
     store: &SharedStore,
     session: &Session,
@@ -90,9 +90,6 @@ pub async fn sync_once(
 ) -> (SyncReport, Result<(), SyncError>) {
     let mut report = SyncReport::default();
     let result = async {
-        if directory {
-            directory::refresh(store, session).await?;
-        }
         outbox::drain(
             store,
             session,
@@ -114,6 +111,13 @@ pub async fn sync_once(
             on_event(SyncEvent::Changed {
                 change: change.clone(),
             });
+        }
+        // Last and best effort: the cached unit and columns are a
+        // convenience; their failing must not hold up submissions.
+        if directory
+            && let Err(SyncError::SignInRequired) = directory::refresh(store, session).await
+        {
+            return Err(SyncError::SignInRequired);
         }
         Ok(())
     }

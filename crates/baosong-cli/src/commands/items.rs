@@ -27,7 +27,7 @@ pub fn new(
         .unwrap_or_default();
     let item = store.create_item(ItemContent {
         title,
-        column: column_from_arg(column),
+        column: column_from_arg(store, column),
         body,
         summary: summary.unwrap_or_default(),
         author: author.unwrap_or_default(),
@@ -170,7 +170,7 @@ pub fn edit(store: &Store, out: &mut Out, id: &str, changes: Changes) -> Result<
         content.title = t;
     }
     if let Some(c) = changes.column {
-        content.column = column_from_arg(&c);
+        content.column = column_from_arg(store, &c);
     }
     if let Some(b) = body {
         content.body = b;

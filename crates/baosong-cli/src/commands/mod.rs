@@ -111,12 +111,26 @@ pub fn run(cli: Cli, out: &mut Out) -> Result<u8, CliError> {
     }
 }
 
-/// A column given on the command line: a known column by id or name, else a
-/// new one named as typed.
-pub fn column_from_arg(arg: &str) -> ColumnRef {
+/// A column given on the command line: the portal's column (cached at the
+/// last sync) or a built-in one, by id or name; else a new one named as typed.
+pub fn column_from_arg(store: &Store, arg: &str) -> ColumnRef {
     let arg = arg.trim();
-    default_columns()
+    let portal: Vec<ColumnRef> = baosong_sync::directory::cached_columns(store)
+        .ok()
+        .flatten()
+        .map(|list| {
+            list.columns
+                .into_iter()
+                .map(|c| ColumnRef {
+                    id: c.id,
+                    name: c.name,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    portal
         .into_iter()
+        .chain(default_columns())
         .find(|c| c.id == arg || c.name == arg)
         .unwrap_or_else(|| ColumnRef {
             id: arg.to_string(),

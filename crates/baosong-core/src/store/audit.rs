@@ -17,18 +17,18 @@ pub(super) fn append(
     item: Option<&Item>,
     detail: serde_json::Value,
 ) -> Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO audit_log (at, actor, action, item_id, revision, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            timestamp(Utc::now()),
-            actor,
-            action,
-            item.map(|i| i.id.as_string()),
-            item.map(|i| i.revision),
-            detail.to_string(),
-        ],
-    )?;
+    )?
+    .execute(params![
+        timestamp(Utc::now()),
+        actor,
+        action,
+        item.map(|i| i.id.as_string()),
+        item.map(|i| i.revision),
+        detail.to_string(),
+    ])?;
     Ok(())
 }
 

@@ -134,11 +134,8 @@ fn decode(raw: RawItem) -> Result<Loaded> {
 
 pub(super) fn load(conn: &rusqlite::Connection, id: ItemId) -> Result<Loaded> {
     let raw = conn
-        .query_row(
-            &format!("SELECT {ITEM_COLUMNS} FROM items WHERE id = ?1"),
-            [id.as_string()],
-            raw_item,
-        )
+        .prepare_cached(&format!("SELECT {ITEM_COLUMNS} FROM items WHERE id = ?1"))?
+        .query_row([id.as_string()], raw_item)
         .optional()?
         .ok_or_else(|| StoreError::NotFound(id.to_string()))?;
     decode(raw)
@@ -169,23 +166,23 @@ pub(super) fn write_row(tx: &Transaction<'_>, seq: Option<i64>, item: &Item) -> 
     ];
     match seq {
         None => {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO items (id, state, revision, title, column_id, column_name, urgency,
                     content, returned_reason, published_url, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                values.as_slice(),
-            )?;
+            )?
+            .execute(values.as_slice())?;
             Ok(tx.last_insert_rowid())
         }
         Some(seq) => {
             values.push(&seq);
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE items SET id = ?1, state = ?2, revision = ?3, title = ?4, column_id = ?5,
                     column_name = ?6, urgency = ?7, content = ?8, returned_reason = ?9,
                     published_url = ?10, created_at = ?11, updated_at = ?12
                  WHERE seq = ?13",
-                values.as_slice(),
-            )?;
+            )?
+            .execute(values.as_slice())?;
             Ok(seq)
         }
     }
