@@ -353,3 +353,63 @@ fn columns_are_cached_for_offline_drafting_and_refreshed_by_etag() {
         .unwrap();
     assert_eq!(item.content.column.id, "zcjd");
 }
+
+#[test]
+fn the_running_worker_delivers_when_the_portal_returns_and_follows_live_events() {
+    use std::io::BufRead;
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    let mut portal = PortalProcess::start_demo(PASSWORD);
+    let client = Client::new();
+    client.login(&portal.base_url, "jyj.xxy");
+    portal.stop();
+    let id = client.signed_off(1, "bmdt")[0];
+    baosong_sync::outbox::enqueue(&client.store(), id).unwrap();
+
+    let mut worker = client.spawn(&["sync"]);
+    let (tx, rx) = mpsc::channel::<String>();
+    let out = worker.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    let wait_line = |needle: &str, limit: Duration| -> String {
+        let start = Instant::now();
+        loop {
+            let left = limit.saturating_sub(start.elapsed());
+            match rx.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(_) => {}
+                Err(_) => panic!("no line with {needle:?} within {limit:?}"),
+            }
+        }
+    };
+    // Down for a while: the worker backs off, nothing is lost.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(client.store().outbox_counts().unwrap(), (1, 0));
+    portal.restart();
+    // Back: delivered on the next attempt (backoff starts at 2 s, doubling).
+    wait_line("已报送", Duration::from_secs(40));
+    let link = client.store().portal_link(id).unwrap().expect("linked");
+    // A return at the portal arrives over the live stream, long before the
+    // 60-second timer.
+    let editor = PortalApi::sign_in(&portal, "editor");
+    let started = Instant::now();
+    editor.decide(
+        &link.submission_id,
+        serde_json::json!({"action": "return", "reason": "标题请写明会议时间"}),
+    );
+    let line = wait_line("标题请写明会议时间", Duration::from_secs(20));
+    assert!(line.contains("退回"), "{line}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    let _ = worker.kill();
+    let _ = worker.wait();
+    assert_eq!(
+        client.store().get_item(id).unwrap().state,
+        ItemState::Returned
+    );
+}

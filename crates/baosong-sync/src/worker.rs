@@ -362,3 +362,32 @@ async fn listen(inner: Arc<Inner>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_is_capped() {
+        let mut b = Backoff(0);
+        let first = b.next();
+        assert!(
+            first >= BACKOFF_START / 2 && first <= BACKOFF_START * 3 / 2,
+            "{first:?}"
+        );
+        let second = b.next();
+        assert!(
+            second >= BACKOFF_START && second <= BACKOFF_START * 3,
+            "{second:?}"
+        );
+        let mut last = Duration::ZERO;
+        for _ in 0..40 {
+            last = b.next();
+            assert!(last <= BACKOFF_CAP * 3 / 2, "{last:?}");
+        }
+        assert!(last >= BACKOFF_CAP / 2, "reaches the cap: {last:?}");
+        let draws: std::collections::HashSet<u128> =
+            (0..20).map(|_| Backoff(3).next().as_millis()).collect();
+        assert!(draws.len() > 10, "jittered, not fixed");
+    }
+}
