@@ -43,7 +43,7 @@ help:
 	@echo "make e2e       build, then run the end-to-end test of the real app under Xvfb"
 	@echo "make portal-web  the reference portal's editor pages in headless Chromium (built portal)"
 	@echo "make contract  schemathesis contract tests against the built reference portal"
-	@echo "make bench     run the benchmarks (store, check engine)"
+	@echo "make bench     run the benchmarks (store, check engine, sync)"
 	@echo "make fuzz-smoke  a short fuzz run of the check engine"
 	@echo "make fmt       format the Rust code"
 	@echo "make bindings  regenerate the UI's TypeScript types (ui/src/bindings)"
@@ -82,7 +82,8 @@ build: ui
 
 # With a display, the demo reference portal (baosong-portal demo, database in
 # the data directory) runs in the background on $(PORTAL_LISTEN) while the app
-# runs, and is stopped when the app exits. The app has no portal setting yet.
+# runs, and is stopped when the app exits. Sign in from the app's header
+# (登录门户: the address defaults to this portal) as a demo user printed at start.
 # Without a display only the CLI help is printed and no portal is started.
 run: deps build
 	@if [[ -z "$${DISPLAY:-}" && -z "$${WAYLAND_DISPLAY:-}" ]]; then \
@@ -143,7 +144,7 @@ e2e: deps build
 
 # The e2e test alone, against what is already built.
 e2e-only:
-	BAOSONG_E2E_APP="$(abspath $(APP))" BAOSONG_E2E_CLI="$(abspath $(CLI))" tests/e2e/run.sh
+	BAOSONG_E2E_APP="$(abspath $(APP))" BAOSONG_E2E_CLI="$(abspath $(CLI))" BAOSONG_E2E_PORTAL="$(abspath $(PORTAL))" tests/e2e/run.sh
 
 # The reference portal's editor pages in headless Chromium, and schemathesis
 # against its OpenAPI document; both against the portal already built.
@@ -153,8 +154,10 @@ portal-web:
 contract:
 	BAOSONG_PORTAL_BIN="$(abspath $(PORTAL))" tests/contract/run.sh
 
+# The sync bench talks to the release build of the reference portal.
 bench:
-	$(CARGO) bench -p baosong-core -p baosong-check
+	$(CARGO) build --release -p baosong-portal
+	$(CARGO) bench -p baosong-core -p baosong-check -p baosong-sync
 
 # A short fuzz run of the check engine on the seed corpus (fuzz/seeds). New
 # inputs go to a scratch directory; a crash leaves its input in

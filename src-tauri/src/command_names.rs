@@ -20,4 +20,12 @@ pub const COMMANDS: &[&str] = &[
     "decide_finding",
     "list_columns",
     "app_ready",
+    "sync_status",
+    "login",
+    "logout",
+    "submit_item",
+    "sync_now",
+    "list_outbox",
+    "retry_outbox_entry",
+    "item_portal",
 ];

@@ -11,13 +11,14 @@
 
 use std::sync::Arc;
 
-use baosong_core::model::{ColumnRef, ItemContent};
+use baosong_core::model::{ColumnRef, ItemContent, OutboxEntry};
 use baosong_core::view::{ItemCheck, RevisionDiff, RevisionSummary};
 use baosong_core::{Action, AppInfo, ItemSummary, ItemView, ListQuery, StoreError, UserError};
 use baosong_core::{Store, columns, render};
 use tauri::State;
 
 use crate::state::{AppState, worker_failed};
+use crate::sync::{self, ItemPortal, LoginForm, SyncOverview};
 
 type Shared<'a> = State<'a, Arc<AppState>>;
 
@@ -197,9 +198,16 @@ pub async fn decide_finding(
     .await
 }
 
+/// The portal's columns as last fetched (for drafting offline), else the
+/// built-in list.
 #[tauri::command]
-pub async fn list_columns() -> Result<Vec<ColumnRef>, UserError> {
-    Ok(columns::default_columns())
+pub async fn list_columns(state: Shared<'_>) -> Result<Vec<ColumnRef>, UserError> {
+    let state = state.inner().clone();
+    Ok(
+        tauri::async_runtime::spawn_blocking(move || sync::columns_blocking(&state))
+            .await
+            .unwrap_or_else(|_| columns::default_columns()),
+    )
 }
 
 /// Called once by the UI when its first screen is on show; the cold-start
@@ -211,4 +219,72 @@ pub async fn app_ready(state: Shared<'_>) -> Result<(), UserError> {
         eprintln!("baosong: ready after {} ms", elapsed.as_millis());
     }
     Ok(())
+}
+
+// ---- the portal (sync); the work is in `sync.rs` and `baosong-sync` --------
+
+/// Signed in as whom, online or not, what waits in the outbox, the keyring.
+#[tauri::command]
+pub async fn sync_status(state: Shared<'_>) -> Result<SyncOverview, UserError> {
+    sync::overview(state.inner().clone()).await
+}
+
+/// Signs in to the portal. The password is used for the token request only:
+/// never stored, logged or returned.
+#[tauri::command]
+pub async fn login(
+    state: Shared<'_>,
+    portal_url: String,
+    username: String,
+    password: String,
+    ca_cert: Option<String>,
+    proxy: Option<String>,
+) -> Result<SyncOverview, UserError> {
+    let form = LoginForm {
+        portal_url,
+        username,
+        password,
+        ca_cert,
+        proxy,
+    };
+    sync::login(state.inner().clone(), form).await
+}
+
+#[tauri::command]
+pub async fn logout(state: Shared<'_>) -> Result<SyncOverview, UserError> {
+    sync::logout(state.inner().clone()).await
+}
+
+/// 报送: the signed-off item goes into the outbox (sent as soon as the portal
+/// can be reached). `apply_action(queue)` is refused; this is the way.
+#[tauri::command]
+pub async fn submit_item(state: Shared<'_>, id: String) -> Result<ItemView, UserError> {
+    sync::submit_item(state.inner().clone(), id).await
+}
+
+/// 立即同步
+#[tauri::command]
+pub async fn sync_now(state: Shared<'_>) -> Result<SyncOverview, UserError> {
+    sync::sync_now(state.inner().clone()).await
+}
+
+/// The outbox, newest first; delivered entries only when asked for.
+#[tauri::command]
+pub async fn list_outbox(
+    state: Shared<'_>,
+    include_delivered: bool,
+) -> Result<Vec<OutboxEntry>, UserError> {
+    sync::list_outbox(state.inner().clone(), include_delivered).await
+}
+
+/// 立即重试 on an entry the portal refused.
+#[tauri::command]
+pub async fn retry_outbox_entry(state: Shared<'_>, id: String) -> Result<OutboxEntry, UserError> {
+    sync::retry_outbox_entry(state.inner().clone(), id).await
+}
+
+/// One item at the portal: submission, status timeline, outbox entries.
+#[tauri::command]
+pub async fn item_portal(state: Shared<'_>, id: String) -> Result<ItemPortal, UserError> {
+    sync::item_portal(state.inner().clone(), id).await
 }

@@ -1,7 +1,8 @@
 //! Baosong's desktop shell: one Tauri 2 window showing the Vue UI (`ui/dist`,
 //! embedded at build time), and a set of typed IPC commands over
-//! `baosong-core`. Everything the app knows about items, workflow, storage and
-//! rendering lives in the core; this crate only wires it to the window.
+//! `baosong-core` and `baosong-sync`. Everything the app knows about items,
+//! workflow, storage, rendering and the portal lives in those crates; this
+//! crate only wires them to the window (and runs the sync worker, `sync.rs`).
 //!
 //! Security: the web view gets no global Tauri object, a strict CSP, and may
 //! call exactly the commands listed in `command_names.rs` (see
@@ -11,6 +12,7 @@ mod args;
 mod command_names;
 pub mod commands;
 pub mod state;
+pub mod sync;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -47,8 +49,15 @@ pub fn run(started: Instant, args: impl IntoIterator<Item = OsString>) -> ExitCo
 
     prefer_software_compositing();
     let state = Arc::new(AppState::open(started, args.data_dir.as_deref()));
+    let for_setup = state.clone();
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
         .manage(state)
+        .setup(move |app| {
+            // The sync worker, the stored sign-in and the keyring self-test.
+            sync::start(app.handle(), for_setup);
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_items,
@@ -65,6 +74,14 @@ pub fn run(started: Instant, args: impl IntoIterator<Item = OsString>) -> ExitCo
             commands::decide_finding,
             commands::list_columns,
             commands::app_ready,
+            commands::sync_status,
+            commands::login,
+            commands::logout,
+            commands::submit_item,
+            commands::sync_now,
+            commands::list_outbox,
+            commands::retry_outbox_entry,
+            commands::item_portal,
         ])
         .run(tauri::generate_context!());
     match result {

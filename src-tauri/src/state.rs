@@ -1,13 +1,17 @@
 //! What the commands share: the store (behind a mutex, because `Store` is not
-//! `Sync`) or, when it could not be opened, the reason why.
+//! `Sync`) or, when it could not be opened, the reason why; and the sync
+//! worker, which shares the same store.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use baosong_core::store::{self, Store, StoreError};
 use baosong_core::{AppInfo, Lang, UserError};
+use baosong_sync::{SharedStore, SyncError, SyncWorker};
+
+use crate::sync::KeyringCheck;
 
 /// The desktop shell's state, managed by Tauri as `Arc<AppState>` so blocking
 /// work can take its own handle onto a worker thread.
@@ -16,7 +20,11 @@ pub struct AppState {
     data_dir: Option<PathBuf>,
     /// The open store, or the error every store command answers with. The app
     /// starts either way, so the window can show what went wrong.
-    store: Result<Mutex<Store>, UserError>,
+    store: Result<SharedStore, UserError>,
+    /// The sync worker, once started (never when the store could not be opened).
+    sync: OnceLock<SyncWorker>,
+    /// The keyring self-test's outcome (`Pending` until it has run).
+    keyring: Mutex<KeyringCheck>,
     ready_logged: AtomicBool,
 }
 
@@ -27,7 +35,7 @@ impl AppState {
     pub fn open(started: Instant, explicit_data_dir: Option<&Path>) -> AppState {
         let (data_dir, store) = match store::resolve_data_dir(explicit_data_dir) {
             Ok(dir) => {
-                let store = Store::open(&dir).map(Mutex::new);
+                let store = Store::open(&dir).map(SharedStore::new);
                 (Some(dir), store)
             }
             Err(e) => (explicit_data_dir.map(Path::to_path_buf), Err(e)),
@@ -36,20 +44,25 @@ impl AppState {
             eprintln!("baosong: cannot open the store: {e}");
             e.to_user()
         });
-        AppState {
-            started,
-            data_dir,
-            store,
-            ready_logged: AtomicBool::new(false),
-        }
+        AppState::new(started, data_dir, store)
     }
 
     /// A state around an already-open store (for tests and embedding).
     pub fn with_store(started: Instant, data_dir: Option<PathBuf>, store: Store) -> AppState {
+        AppState::new(started, data_dir, Ok(SharedStore::new(store)))
+    }
+
+    fn new(
+        started: Instant,
+        data_dir: Option<PathBuf>,
+        store: Result<SharedStore, UserError>,
+    ) -> AppState {
         AppState {
             started,
             data_dir,
-            store: Ok(Mutex::new(store)),
+            store,
+            sync: OnceLock::new(),
+            keyring: Mutex::new(KeyringCheck::Pending),
             ready_logged: AtomicBool::new(false),
         }
     }
@@ -57,6 +70,11 @@ impl AppState {
     /// Why the store is unavailable, if it is.
     pub fn store_error(&self) -> Option<&UserError> {
         self.store.as_ref().err()
+    }
+
+    /// The store as the sync crate takes it.
+    pub fn shared_store(&self) -> Result<&SharedStore, UserError> {
+        self.store.as_ref().map_err(Clone::clone)
     }
 
     pub fn app_info(&self) -> AppInfo {
@@ -76,9 +94,48 @@ impl AppState {
         &self,
         f: impl FnOnce(&Store) -> Result<T, StoreError>,
     ) -> Result<T, UserError> {
-        let store = self.store.as_ref().map_err(Clone::clone)?;
-        let guard = store.lock().map_err(|_| poisoned())?;
+        self.with_store_sync(|s| f(s).map_err(SyncError::Store))
+    }
+
+    /// As [`with_store_blocking`](Self::with_store_blocking), for work that
+    /// can also fail on the sync side (报送 builds the submission request).
+    pub fn with_store_sync<T>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, SyncError>,
+    ) -> Result<T, UserError> {
+        let store = self.shared_store()?;
+        let guard = store.arc().lock().map_err(|_| poisoned())?;
         f(&guard).map_err(|e| e.to_user())
+    }
+
+    /// Installs the running sync worker (once; a second one is dropped, which
+    /// stops it).
+    pub fn set_sync(&self, worker: SyncWorker) {
+        let _ = self.sync.set(worker);
+    }
+
+    /// The sync worker, or why there is none.
+    pub fn sync(&self) -> Result<&SyncWorker, UserError> {
+        match self.sync.get() {
+            Some(w) => Ok(w),
+            None => Err(self
+                .store_error()
+                .cloned()
+                .unwrap_or_else(|| worker_failed("the sync worker is not running"))),
+        }
+    }
+
+    pub fn keyring(&self) -> KeyringCheck {
+        self.keyring
+            .lock()
+            .map(|k| k.clone())
+            .unwrap_or(KeyringCheck::Pending)
+    }
+
+    pub fn set_keyring(&self, check: KeyringCheck) {
+        if let Ok(mut k) = self.keyring.lock() {
+            *k = check;
+        }
     }
 
     /// Time since the process started, and whether this is the first call (so

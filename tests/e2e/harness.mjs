@@ -17,6 +17,7 @@ export const REPO = resolve(here, '..', '..');
 export const ARTIFACTS = join(here, '.artifacts');
 export const APP = process.env.BAOSONG_E2E_APP ?? join(REPO, 'target', 'debug', 'baosong-desktop');
 export const CLI = process.env.BAOSONG_E2E_CLI ?? join(REPO, 'target', 'debug', 'baosong');
+export const PORTAL = process.env.BAOSONG_E2E_PORTAL ?? join(REPO, 'target', 'debug', 'baosong-portal');
 
 const children = new Set();
 
@@ -48,7 +49,7 @@ function which(cmd) {
   return null;
 }
 
-async function freePort(preferred) {
+export async function freePort(preferred) {
   const tryListen = (port) =>
     new Promise((ok) => {
       const srv = createServer();
@@ -243,5 +244,134 @@ export async function step(harness, browser, name, fn) {
     harness.failed = true;
     await harness.capture(browser, name);
     throw e;
+  }
+}
+
+/**
+ * The reference portal (`baosong-portal demo`) on loopback: every demo user
+ * (jyj.xxy, editor, …) has `password`. `stop()` and `start()` again keep the
+ * database and the port, like a portal going down and coming back.
+ */
+export class DemoPortal {
+  constructor(password) {
+    this.password = password;
+    this.dir = mkdtempSync(join(tmpdir(), 'baosong-e2e-portal-'));
+    this.db = join(this.dir, 'demo.sqlite3');
+    this.port = 0;
+    this.child = null;
+    this.log = '';
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start() {
+    if (!existsSync(PORTAL)) {
+      throw new Error(`baosong-portal not found at ${PORTAL}: run \`cargo build --workspace --bins\` (or \`make e2e\`)`);
+    }
+    if (!this.port) this.port = await freePort(0);
+    const child = spawn(
+      PORTAL,
+      ['demo', '--db', this.db, '--listen', `127.0.0.1:${this.port}`, '--password', this.password, '--no-rate-limit'],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
+    );
+    children.add(child);
+    child.on('exit', () => children.delete(child));
+    for (const stream of [child.stdout, child.stderr]) stream.on('data', (c) => (this.log += c.toString()));
+    this.child = child;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`baosong-portal exited early (${child.exitCode}):\n${this.log}`);
+      try {
+        const res = await fetch(`${this.url}/api/v1/openapi.json`);
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`baosong-portal did not answer on ${this.url}:\n${this.log}`);
+      await sleep(100);
+    }
+  }
+
+  async stop() {
+    const child = this.child;
+    this.child = null;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((ok) => child.once('exit', ok));
+    child.kill('SIGTERM');
+    await Promise.race([exited, sleep(10_000)]);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  }
+
+  /** A JSON request to the portal's API (`path` under /api/v1). */
+  async api(method, path, { token, body } = {}) {
+    const res = await fetch(`${this.url}/api/v1${path}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status}: ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
+
+  /** An access token for a demo user. */
+  async token(username) {
+    const answer = await this.api('POST', '/auth/token', { body: { username, password: this.password } });
+    return answer.access_token;
+  }
+
+  remove() {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Watches the session bus for desktop notifications (`Notify` calls to
+ * org.freedesktop.Notifications) with dbus-monitor. It sees the call whether
+ * or not a notification server runs (under Xvfb there is none, and the app
+ * must carry on regardless).
+ */
+export class NotificationMonitor {
+  constructor() {
+    this.output = '';
+    this.child = null;
+  }
+
+  async start() {
+    if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
+      throw new Error('no session bus: run the e2e tests through tests/e2e/run.sh (dbus-run-session)');
+    }
+    if (!which('dbus-monitor')) throw new Error('dbus-monitor not found: install dbus-x11 (packaging/install-deps.sh)');
+    const child = spawn('dbus-monitor', ['--session', "interface='org.freedesktop.Notifications'"], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.add(child);
+    child.on('exit', () => children.delete(child));
+    child.stdout.on('data', (c) => (this.output += c.toString()));
+    child.stderr.on('data', (c) => (this.output += c.toString()));
+    this.child = child;
+    // It prints its own NameAcquired once it is a monitor.
+    const deadline = Date.now() + 10_000;
+    while (!this.output.includes('NameAcquired') && Date.now() < deadline) await sleep(50);
+  }
+
+  /** The `Notify` calls seen so far, each as dbus-monitor printed it. */
+  calls() {
+    return this.output
+      .split(/\n(?=method call|signal|method return|error)/)
+      .filter((block) => block.startsWith('method call') && block.includes('member=Notify'));
+  }
+
+  stop() {
+    if (this.child && this.child.exitCode === null) this.child.kill('SIGTERM');
+    this.child = null;
   }
 }

@@ -9,6 +9,7 @@
 // deal with one error shape.
 
 import { invoke } from '@tauri-apps/api/core'
+import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 
 import type { Action } from './bindings/Action'
 import type { AppInfo } from './bindings/AppInfo'
@@ -18,12 +19,17 @@ import type { DecisionKind } from './bindings/DecisionKind'
 import type { ItemCheck } from './bindings/ItemCheck'
 import type { ItemContent } from './bindings/ItemContent'
 import type { ItemId } from './bindings/ItemId'
+import type { ItemPortal } from './bindings/ItemPortal'
 import type { ItemSummary } from './bindings/ItemSummary'
 import type { ItemView } from './bindings/ItemView'
+import type { KeyringCheck } from './bindings/KeyringCheck'
 import type { Lang } from './bindings/Lang'
 import type { ListQuery } from './bindings/ListQuery'
+import type { OutboxEntry } from './bindings/OutboxEntry'
 import type { RevisionDiff } from './bindings/RevisionDiff'
 import type { RevisionSummary } from './bindings/RevisionSummary'
+import type { SyncEvent } from './bindings/SyncEvent'
+import type { SyncOverview } from './bindings/SyncOverview'
 import type { UserError } from './bindings/UserError'
 
 /** The page size of the item list. */
@@ -176,4 +182,67 @@ export function listColumns(): Promise<ColumnRef[]> {
 /** Tells the shell that the first screen is on show (cold-start measurement). */
 export async function appReady(): Promise<void> {
   await call<null>('app_ready')
+}
+
+// ---- the portal (sync) -------------------------------------------------------
+
+/** The Tauri events the shell sends (src-tauri/src/sync.rs). */
+export const SYNC_EVENT = 'sync-event'
+export const KEYRING_EVENT = 'keyring-check'
+
+/** What the sign-in dialog sends. The password goes to Rust once and is kept nowhere. */
+export interface SignInForm {
+  portalUrl: string
+  username: string
+  password: string
+  caCert: string | null
+  proxy: string | null
+}
+
+/** Signed in as whom, online or not, the outbox counts, the keyring self-test. */
+export function syncStatus(): Promise<SyncOverview> {
+  return call<SyncOverview>('sync_status')
+}
+
+export function login(form: SignInForm): Promise<SyncOverview> {
+  return call<SyncOverview>('login', { ...form })
+}
+
+export function logout(): Promise<SyncOverview> {
+  return call<SyncOverview>('logout')
+}
+
+/** 报送: the signed-off item goes into the outbox (sent when the portal can be reached). */
+export function submitItem(id: ItemId): Promise<ItemView> {
+  return call<ItemView>('submit_item', { id })
+}
+
+/** 立即同步. Fails with code `not_signed_in` when signed out. */
+export function syncNow(): Promise<SyncOverview> {
+  return call<SyncOverview>('sync_now')
+}
+
+/** The outbox, newest first. */
+export function listOutbox(includeDelivered: boolean): Promise<OutboxEntry[]> {
+  return call<OutboxEntry[]>('list_outbox', { includeDelivered })
+}
+
+/** 立即重试 on an entry the portal refused. */
+export function retryOutboxEntry(id: string): Promise<OutboxEntry> {
+  return call<OutboxEntry>('retry_outbox_entry', { id })
+}
+
+/** One item at the portal: its submission, status timeline and outbox entries. */
+export function itemPortal(id: ItemId): Promise<ItemPortal> {
+  return call<ItemPortal>('item_portal', { id })
+}
+
+/** Calls `handler` with every event of the sync worker. Resolves to the unsubscribe function. */
+export function onSyncEvent(handler: (event: SyncEvent) => void): Promise<UnlistenFn> {
+  return listen<SyncEvent>(SYNC_EVENT, (e) => handler(e.payload))
+}
+
+/** Calls `handler` with the keyring self-test's outcome (sent once, after start). */
+export function onKeyringCheck(handler: (check: KeyringCheck) => void): Promise<UnlistenFn> {
+  return listen<KeyringCheck>(KEYRING_EVENT, (e) => handler(e.payload))
 }

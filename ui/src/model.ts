@@ -27,8 +27,12 @@ export const URGENCIES: readonly Urgency[] = ['normal', 'urgent']
 export const DISCLOSURE_KINDS: readonly DisclosureKind[] = ['proactive', 'on_request', 'withheld']
 export const VALIDITIES: readonly Validity[] = ['valid', 'amended', 'repealed']
 
-/** The workflow actions the author drives from the editor for now. */
-export const AUTHOR_ACTIONS: readonly ActionKind[] = ['send_for_signoff', 'withdraw']
+/**
+ * The workflow actions offered in the editor: 送审, 签发 (until signatures
+ * come, the plain state change), 报送 (the outbox: `submit_item`, never
+ * `apply_action`) and 撤回.
+ */
+export const AUTHOR_ACTIONS: readonly ActionKind[] = ['send_for_signoff', 'sign_off', 'queue', 'withdraw']
 
 /** Actions that need an explicit "are you sure". */
 export const CONFIRMED_ACTIONS: readonly ActionKind[] = ['withdraw']

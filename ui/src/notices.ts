@@ -1,6 +1,7 @@
 // Toasts and error banners. An error is kept as the Rust `UserError` (both
 // languages), so switching the interface language re-renders it in the new
-// one. Errors stay until closed; information disappears by itself.
+// one. Errors and warnings (an item returned by the portal) stay until
+// closed; information disappears by itself.
 
 import { reactive } from 'vue'
 
@@ -10,7 +11,7 @@ import type { MessageKey, Params } from './i18n'
 
 export type Notice =
   | { id: number; kind: 'error'; error: UserError }
-  | { id: number; kind: 'info'; key: MessageKey; params?: Params }
+  | { id: number; kind: 'info' | 'warn'; key: MessageKey; params?: Params }
 
 const MAX_NOTICES = 4
 const INFO_MS = 4000
@@ -37,6 +38,11 @@ export function notifyInfo(key: MessageKey, params?: Params): void {
   const id = nextId++
   push({ id, kind: 'info', key, ...(params ? { params } : {}) })
   setTimeout(() => dismiss(id), INFO_MS)
+}
+
+/** Something the person must see and act on (e.g. 退回): stays until closed. */
+export function notifyWarn(key: MessageKey, params?: Params): void {
+  push({ id: nextId++, kind: 'warn', key, ...(params ? { params } : {}) })
 }
 
 export function dismiss(id: number): void {

@@ -4,7 +4,7 @@
 
 import { reactive, type Ref, ref, type ShallowRef, shallowRef } from 'vue'
 
-import { type ApiError, applyAction, asApiError, restoreRevision, saveItem } from './api'
+import { type ApiError, applyAction, asApiError, restoreRevision, saveItem, submitItem } from './api'
 import { Autosaver, type AutosaveOptions, type SaveState } from './autosave'
 import type { Action } from './bindings/Action'
 import type { ItemContent } from './bindings/ItemContent'
@@ -133,6 +133,19 @@ export class ItemSession {
       throw this.saveError.value ?? asApiError('save failed', 'save_item')
     }
     const view = await applyAction(this.id, action)
+    this.accept(view)
+    return view
+  }
+
+  /**
+   * 报送: puts the signed-off item in the outbox (after storing pending
+   * edits). The shell sends it when the portal can be reached.
+   */
+  async submit(): Promise<ItemView> {
+    if (!(await this.flush())) {
+      throw this.saveError.value ?? asApiError('save failed', 'save_item')
+    }
+    const view = await submitItem(this.id)
     this.accept(view)
     return view
   }

@@ -11,12 +11,20 @@ import {
   decideFinding,
   diffRevisions,
   getItem,
+  itemPortal,
   listColumns,
   listItems,
+  listOutbox,
   listRevisions,
+  login,
+  logout,
   renderPreview,
   restoreRevision,
+  retryOutboxEntry,
   saveItem,
+  submitItem,
+  syncNow,
+  syncStatus,
   toUserError,
 } from '../src/api'
 import type { ItemView } from '../src/bindings/ItemView'
@@ -99,6 +107,45 @@ describe('command names and argument names', () => {
       ['check_text', { title: '标题', body: '正文' }],
       ['check_item', { id: 'id1' }],
       ['decide_finding', { id: 'id1', fingerprint: 'lexicon.misstatement:攻府', kind: 'waived', reason: '引用原文' }],
+    ])
+  })
+})
+
+describe('portal (sync) commands', () => {
+  it('use the Rust command names and camelCase arguments', async () => {
+    const calls = record((cmd) => (cmd === 'submit_item' ? fakeView(2) : cmd === 'list_outbox' ? [] : null))
+    await syncStatus()
+    await login({
+      portalUrl: 'http://127.0.0.1:8787',
+      username: 'jyj.xxy',
+      password: 'pw',
+      caCert: null,
+      proxy: 'http://proxy.example:3128',
+    })
+    await logout()
+    await submitItem('id1')
+    await syncNow()
+    await listOutbox(true)
+    await retryOutboxEntry('e1')
+    await itemPortal('id1')
+    expect(calls.map((c) => [c.cmd, c.args])).toEqual([
+      ['sync_status', {}],
+      [
+        'login',
+        {
+          portalUrl: 'http://127.0.0.1:8787',
+          username: 'jyj.xxy',
+          password: 'pw',
+          caCert: null,
+          proxy: 'http://proxy.example:3128',
+        },
+      ],
+      ['logout', {}],
+      ['submit_item', { id: 'id1' }],
+      ['sync_now', {}],
+      ['list_outbox', { includeDelivered: true }],
+      ['retry_outbox_entry', { id: 'e1' }],
+      ['item_portal', { id: 'id1' }],
     ])
   })
 })

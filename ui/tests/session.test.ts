@@ -43,6 +43,10 @@ function backend(initial: ItemView) {
       stored = { ...stored, item: { ...stored.item, state: 'awaiting_signoff' }, allowed_actions: ['edit'] }
       return stored
     }
+    if (cmd === 'submit_item') {
+      stored = { ...stored, item: { ...stored.item, state: 'queued' }, allowed_actions: ['withdraw'], editable: false }
+      return stored
+    }
     throw `unexpected command ${cmd}`
   })
   return {
@@ -249,5 +253,15 @@ describe('ItemSession autosave', () => {
     expect(server.other).toEqual([{ cmd: 'apply_action', args: { id: 'item-1', action: { action: 'send_for_signoff' } } }])
     expect(result.item.state).toBe('awaiting_signoff')
     expect(session.view.value.item.state).toBe('awaiting_signoff')
+  })
+
+  it('报送 goes through submit_item (the outbox), never apply_action', async () => {
+    const server = backend(view())
+    const session = new ItemSession(view())
+    const result = await session.submit()
+    expect(server.other).toEqual([{ cmd: 'submit_item', args: { id: 'item-1' } }])
+    expect(result.item.state).toBe('queued')
+    expect(session.view.value.item.state).toBe('queued')
+    expect(session.editable).toBe(false)
   })
 })

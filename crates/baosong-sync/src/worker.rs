@@ -32,6 +32,9 @@ pub const DIRECTORY_PERIOD: Duration = Duration::from_secs(15 * 60);
 /// Backoff after failures: starts here, doubles, never beyond the cap.
 pub const BACKOFF_START: Duration = Duration::from_secs(2);
 pub const BACKOFF_CAP: Duration = Duration::from_secs(300);
+/// The live stream is tried again at least this often while it is down: its
+/// reconnecting is how a restored network is noticed.
+pub const RECONNECT_CAP: Duration = Duration::from_secs(30);
 
 /// Where syncing stands, for the status bar and `baosong sync`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -50,6 +53,7 @@ pub struct SyncStatus {
     /// RFC 3339 time of the last pass that reached the portal.
     pub last_success_at: Option<String>,
     /// Seconds until the next automatic attempt after a failure.
+    #[ts(type = "number | null")]
     pub retry_in_secs: Option<u64>,
 }
 
@@ -232,10 +236,13 @@ struct Backoff(u32);
 
 impl Backoff {
     fn next(&mut self) -> Duration {
+        self.next_capped(BACKOFF_CAP)
+    }
+
+    fn next_capped(&mut self, cap: Duration) -> Duration {
         let exp = BACKOFF_START.saturating_mul(1u32 << self.0.min(16));
         self.0 = self.0.saturating_add(1);
-        let capped = exp.min(BACKOFF_CAP);
-        capped.mul_f64(0.5 + fastrand::f64())
+        exp.min(cap).mul_f64(0.5 + fastrand::f64())
     }
 }
 
@@ -357,7 +364,7 @@ async fn listen(inner: Arc<Inner>) {
             }
         }
         tokio::select! {
-            _ = tokio::time::sleep(backoff.next()) => {}
+            _ = tokio::time::sleep(backoff.next_capped(RECONNECT_CAP)) => {}
             _ = inner.session_changed.notified() => {}
         }
     }

@@ -6,6 +6,7 @@
 
 /* eslint-disable @typescript-eslint/only-throw-error -- Tauri rejects with plain values (a UserError object, or a string); this imitates it. */
 
+import { emit } from '@tauri-apps/api/event'
 import { mockIPC } from '@tauri-apps/api/mocks'
 
 import type { Action } from '../bindings/Action'
@@ -20,6 +21,11 @@ import type { ItemContent } from '../bindings/ItemContent'
 import type { ItemState } from '../bindings/ItemState'
 import type { ItemView } from '../bindings/ItemView'
 import type { ListQuery } from '../bindings/ListQuery'
+import type { OutboxEntry } from '../bindings/OutboxEntry'
+import type { PortalLink } from '../bindings/PortalLink'
+import type { StatusEvent } from '../bindings/StatusEvent'
+import type { SyncEvent } from '../bindings/SyncEvent'
+import type { SyncOverview } from '../bindings/SyncOverview'
 import type { RevisionSummary } from '../bindings/RevisionSummary'
 import type { UserError } from '../bindings/UserError'
 import { computeGate } from '../checks'
@@ -30,6 +36,8 @@ interface Stored {
   item: Item
   revisions: { summary: RevisionSummary; content: ItemContent }[]
   decisions: Decision[]
+  link?: PortalLink
+  timeline: StatusEvent[]
 }
 
 const COLUMNS = [
@@ -71,6 +79,105 @@ function uuid(): string {
 
 const store = new Map<string, Stored>()
 
+// ---- the portal side: sign-in, outbox, status changes ----------------------
+// Signed in, a queued item is "delivered" after a moment, and — so the 退回
+// banner, the notice and the timeline can be looked at — returned by the
+// fake portal editor a few seconds later.
+
+const sync: {
+  signedIn: boolean
+  profile: { portal_url: string; username: string; ca_cert: string | null; proxy: string | null } | null
+  outbox: OutboxEntry[]
+  cursor: number
+  lastSuccess: string | null
+} = { signedIn: false, profile: null, outbox: [], cursor: 0, lastSuccess: null }
+
+function portalEvent(stored: Stored, status: string, reason: string | null): StatusEvent {
+  const link: PortalLink = stored.link ?? {
+    submission_id: uuid(),
+    portal_revision: 1,
+    portal_status: 'received',
+    public_url: null,
+    updated_at: new Date().toISOString(),
+  }
+  const event: StatusEvent = {
+    cursor: String(++sync.cursor).padStart(8, '0'),
+    submission_id: link.submission_id,
+    portal_revision: link.portal_revision,
+    from_status: stored.link ? stored.link.portal_status : null,
+    status,
+    by: status === 'received' ? '门户网站' : '周静',
+    at: new Date().toISOString(),
+    comment: '',
+    reason,
+    public_url: null,
+  }
+  stored.link = { ...link, portal_status: status, updated_at: event.at }
+  stored.timeline.push(event)
+  return event
+}
+
+function overview(): SyncOverview {
+  const pending = sync.outbox.filter((e) => e.status === 'pending').length
+  const failed = sync.outbox.filter((e) => e.status === 'failed').length
+  return {
+    status: {
+      signed_in: sync.signedIn,
+      username: sync.signedIn ? (sync.profile?.username ?? null) : null,
+      portal_url: sync.signedIn ? (sync.profile?.portal_url ?? null) : null,
+      online: sync.signedIn,
+      syncing: false,
+      pending,
+      failed,
+      last_error: null,
+      last_success_at: sync.lastSuccess,
+      retry_in_secs: null,
+    },
+    keyring: { state: 'ok' },
+    profile: sync.profile,
+    display_name: sync.signedIn ? '张敏' : null,
+    unit_name: sync.signedIn ? '市教育局' : null,
+  }
+}
+
+function send(event: SyncEvent): void {
+  void emit('sync-event', event)
+}
+
+/** One pass of the fake worker: deliver what waits, later return it. */
+function drain(): void {
+  if (!sync.signedIn) return
+  for (const entry of sync.outbox.filter((e) => e.status === 'pending')) {
+    const stored = store.get(entry.item_id)
+    if (!stored) continue
+    entry.status = 'delivered'
+    entry.delivered_at = new Date().toISOString()
+    stored.item.state = 'submitted'
+    stored.item.returned_reason = null
+    stored.item.updated_at = entry.delivered_at
+    const received = portalEvent(stored, 'received', null)
+    entry.submission_id = received.submission_id
+    send({ kind: 'delivered', entry: { ...entry } })
+    setTimeout(() => {
+      if (stored.item.state !== 'submitted') return
+      const returned = portalEvent(stored, 'returned', '请补充具体数据来源，并核对会议时间。')
+      stored.item.state = 'returned'
+      stored.item.returned_reason = returned.reason
+      stored.item.updated_at = returned.at
+      send({
+        kind: 'changed',
+        change: { item_id: stored.item.id, title: stored.item.content.title, event: returned, state: 'returned', moved: true },
+      })
+    }, 4000)
+  }
+  sync.lastSuccess = new Date().toISOString()
+  send({ kind: 'status', status: overview().status })
+}
+
+function scheduleDrain(): void {
+  setTimeout(drain, 1500)
+}
+
 function addRevision(stored: Stored, note: string | null): void {
   const { item } = stored
   stored.revisions.push({
@@ -106,9 +213,13 @@ function seed(title: string, column: number, state: ItemState, body: string, hou
     created_at: at,
     updated_at: at,
   }
-  const stored: Stored = { item, revisions: [], decisions: [] }
+  const stored: Stored = { item, revisions: [], decisions: [], timeline: [] }
   addRevision(stored, null)
   store.set(item.id, stored)
+  if (state === 'submitted' || state === 'returned') {
+    portalEvent(stored, 'received', null)
+    if (state === 'returned') portalEvent(stored, 'returned', '请补充具体数据来源。')
+  }
 }
 
 seed(
@@ -302,7 +413,7 @@ function handle(cmd: string, args: Record<string, unknown>): unknown {
         created_at: now,
         updated_at: now,
       }
-      const stored: Stored = { item, revisions: [], decisions: [] }
+      const stored: Stored = { item, revisions: [], decisions: [], timeline: [] }
       addRevision(stored, null)
       store.set(item.id, stored)
       return view(item)
@@ -327,6 +438,9 @@ function handle(cmd: string, args: Record<string, unknown>): unknown {
     case 'apply_action': {
       const stored = get(args.id)
       const action = args.action as Action
+      if (action.action === 'queue') {
+        throw userError('needs_outbox', '报送须通过发件箱（submit_item）。', 'Queue through the outbox (submit_item).')
+      }
       const move = MOVES[action.action]
       if (!move || !move[0].includes(stored.item.state)) {
         throw userError('workflow', '当前状态的稿件不能执行此操作。', 'That action is not possible in this state.')
@@ -395,16 +509,93 @@ function handle(cmd: string, args: Record<string, unknown>): unknown {
       touch(stored, old.content, `从第 ${String(args.revision)} 版恢复`)
       return view(stored.item)
     }
+    case 'sync_status':
+      return overview()
+    case 'login': {
+      const text = (value: unknown): string => (typeof value === 'string' ? value : '')
+      const url = text(args.portalUrl).trim()
+      const username = text(args.username).trim()
+      const password = text(args.password)
+      if (!/^https:\/\/|^http:\/\/(127\.0\.0\.1|localhost)(:|\/|$)/.test(url)) {
+        throw userError(
+          'config',
+          '门户地址必须以 https:// 开头：明文 http 会让密码和稿件在网络上可被窃听（仅本机测试门户可用 http）。',
+          'The portal address must start with https:// (http only for a portal on this computer).',
+        )
+      }
+      if (username === '') throw userError('config', '请填写用户名。', 'The username is empty.')
+      if (password === '') throw userError('config', '请输入密码。', 'The password is empty.')
+      if (password === 'wrong') throw userError('invalid_credentials', '用户名或密码不正确。', 'wrong username or password')
+      sync.signedIn = true
+      sync.profile = { portal_url: url, username, ca_cert: null, proxy: null }
+      scheduleDrain()
+      return overview()
+    }
+    case 'logout':
+      sync.signedIn = false
+      return overview()
+    case 'submit_item': {
+      const stored = get(args.id)
+      if (stored.item.state !== 'signed_off') {
+        throw userError('workflow', '当前状态的稿件不能执行此操作。', 'That action is not possible in this state.')
+      }
+      stored.item.state = 'queued'
+      stored.item.updated_at = new Date().toISOString()
+      sync.outbox.unshift({
+        id: uuid(),
+        item_id: stored.item.id,
+        item_title: stored.item.content.title,
+        revision: stored.item.revision,
+        kind: stored.link ? 'resubmit' : 'submit',
+        submission_id: stored.link?.submission_id ?? null,
+        base_portal_revision: stored.link?.portal_revision ?? null,
+        status: 'pending',
+        attempts: 0,
+        last_error: null,
+        created_at: stored.item.updated_at,
+        last_attempt_at: null,
+        delivered_at: null,
+      })
+      scheduleDrain()
+      return view(stored.item)
+    }
+    case 'sync_now':
+      if (!sync.signedIn) {
+        throw userError('not_signed_in', '尚未登录门户网站，请先登录。', 'Not signed in to the portal: sign in first.')
+      }
+      scheduleDrain()
+      return overview()
+    case 'list_outbox':
+      return sync.outbox.filter((e) => args.includeDelivered === true || e.status !== 'delivered').map((e) => ({ ...e }))
+    case 'retry_outbox_entry': {
+      const entry = sync.outbox.find((e) => e.id === args.id)
+      if (!entry) throw userError('not_found', '发件箱中没有这一条。', 'no such outbox entry')
+      if (entry.status === 'failed') entry.status = 'pending'
+      scheduleDrain()
+      return { ...entry }
+    }
+    case 'item_portal': {
+      const stored = get(args.id)
+      return {
+        link: stored.link ?? null,
+        timeline: [...stored.timeline],
+        outbox: sync.outbox.filter((e) => e.item_id === stored.item.id).map((e) => ({ ...e })),
+      }
+    }
     default:
       throw `command ${cmd} not found`
   }
 }
 
 export function installFakeBackend(): void {
-  mockIPC(async (cmd, args) => {
-    // A little latency, as over real IPC with SQLite behind it.
-    await new Promise((resolve) => setTimeout(resolve, 30))
-    return handle(cmd, (args ?? {}) as Record<string, unknown>)
-  })
+  mockIPC(
+    async (cmd, args) => {
+      // A little latency, as over real IPC with SQLite behind it.
+      await new Promise((resolve) => setTimeout(resolve, 30))
+      return handle(cmd, (args ?? {}) as Record<string, unknown>)
+    },
+    // `listen` / `emit` work in the page: the fake worker's events reach the UI.
+    { shouldMockEvents: true },
+  )
   console.info('Baosong: fake in-memory backend (vite --mode fake)')
 }
