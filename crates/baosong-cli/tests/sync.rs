@@ -413,3 +413,77 @@ fn the_running_worker_delivers_when_the_portal_returns_and_follows_live_events()
         ItemState::Returned
     );
 }
+
+/// A forward proxy that records each request line and answers 502.
+fn recording_proxy() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+            let mut first = String::new();
+            let _ = reader.read_line(&mut first);
+            log.lock().unwrap().push(first.trim().to_string());
+            let _ = stream.write_all(
+                b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+            );
+        }
+    });
+    (url, seen)
+}
+
+#[test]
+fn the_configured_proxy_or_the_system_proxy_is_used() {
+    use std::io::Write;
+    // Nothing listens on the portal address itself: only the proxy can answer.
+    let portal = format!("http://127.0.0.1:{}", baosong_test_harness::free_port());
+    let client = Client::new();
+
+    let (proxy, seen) = recording_proxy();
+    let o = client.run(
+        &[
+            "login",
+            "--portal",
+            &portal,
+            "--user",
+            "jyj.xxy",
+            "--password-stdin",
+            "--proxy",
+            &proxy,
+        ],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(stderr(&o).contains("HTTP 502"), "{}", text(&o));
+    assert_eq!(
+        seen.lock().unwrap().first().map(String::as_str),
+        Some(format!("POST {portal}/api/v1/auth/token HTTP/1.1").as_str())
+    );
+
+    let (proxy, seen) = recording_proxy();
+    let mut child = client
+        .command(&[
+            "login",
+            "--portal",
+            &portal,
+            "--user",
+            "jyj.xxy",
+            "--password-stdin",
+        ])
+        .env("HTTP_PROXY", &proxy)
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{PASSWORD}\n").as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(stderr(&o).contains("HTTP 502"), "{}", text(&o));
+    assert_eq!(seen.lock().unwrap().len(), 1, "HTTP_PROXY is honoured");
+}
