@@ -78,6 +78,16 @@ pub enum Field {
 }
 
 impl Field {
+    /// The stable name, as serialised (`title`, `summary`, `keywords`, `body`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::Summary => "summary",
+            Field::Keywords => "keywords",
+            Field::Body => "body",
+        }
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             Field::Title => "标题",
@@ -173,5 +183,17 @@ impl CheckReport {
             .iter()
             .filter(|f| f.severity == severity)
             .count()
+    }
+}
+
+#[cfg(test)]
+mod field_tests {
+    use super::Field;
+
+    #[test]
+    fn field_codes_are_the_serialised_names() {
+        for f in [Field::Title, Field::Summary, Field::Keywords, Field::Body] {
+            assert_eq!(serde_json::to_value(f).unwrap(), f.code());
+        }
     }
 }

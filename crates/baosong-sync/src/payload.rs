@@ -92,7 +92,7 @@ fn report(report: &CheckReport, decisions: &[Decision]) -> api::CheckReport {
                     .chars()
                     .take(api::submission::MAX_FIELD_CHARS)
                     .collect(),
-                field: format!("{:?}", f.field).to_lowercase(),
+                field: f.field.code().to_string(),
                 decision: decisions
                     .iter()
                     .rev()
