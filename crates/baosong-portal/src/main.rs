@@ -185,12 +185,29 @@ fn parse_kind(s: &str) -> Result<ColumnKind, String> {
 }
 
 fn main() -> ExitCode {
+    limit_malloc_arenas();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             report(&e);
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// glibc gives every thread that allocates concurrently its own malloc arena
+/// (up to 8 per core) and keeps their memory; with the blocking pool serving
+/// many requests at once that alone pushed the server past 100 MB. Two arenas
+/// keep it near half that at the same throughput (docs/benchmarks.md).
+/// `MALLOC_ARENA_MAX` in the environment still wins.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: called first thing in `main`, before any other thread
+        // exists; mallopt only adjusts the allocator's tuning.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 2);
         }
     }
 }
