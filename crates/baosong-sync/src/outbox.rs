@@ -10,7 +10,7 @@
 
 use baosong_api::{ProblemCode, Submission, SubmissionRequest};
 use baosong_core::model::{NewOutboxEntry, OutboxEntry, OutboxKind, PortalLink};
-use baosong_core::{Item, ItemId, Store, StoreError, UserError};
+use baosong_core::{Item, ItemId, Store, UserError};
 use std::time::Duration;
 
 use uuid::Uuid;
@@ -197,9 +197,4 @@ async fn resend(
         }
         Err(e) => Err(e),
     }
-}
-
-/// The error a store conflict during enqueue becomes for a person.
-pub fn is_conflict(e: &SyncError) -> bool {
-    matches!(e, SyncError::Store(StoreError::Conflict { .. }))
 }

@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::items::{Loaded, load, parse_time, timestamp, write_row};
 use super::outbox::{link_of, upsert_link};
 use super::{Result, Store, audit};
-use crate::model::{AppliedChange, Item, ItemId, PortalChange, PortalLink, StatusEvent};
+use crate::model::{AppliedChange, ItemId, PortalChange, PortalLink, StatusEvent};
 use crate::workflow::{self, Action};
 
 /// The settings key of the change feed's cursor.
@@ -206,21 +206,5 @@ impl Store {
             tx.execute("DELETE FROM sync_settings WHERE key = ?1", [key])?;
             Ok(())
         })
-    }
-
-    /// The local item a portal submission belongs to, if any.
-    pub fn item_for_submission(&self, submission_id: &str) -> Result<Option<Item>> {
-        let id: Option<String> = self
-            .conn
-            .prepare_cached(
-                "SELECT i.id FROM portal_links l JOIN items i ON i.seq = l.item_seq
-                 WHERE l.submission_id = ?1",
-            )?
-            .query_row([submission_id], |r| r.get(0))
-            .optional()?;
-        match id {
-            Some(id) => Ok(Some(load(&self.conn, super::items::parse_id(&id)?)?.item)),
-            None => Ok(None),
-        }
     }
 }
