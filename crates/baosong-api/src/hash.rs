@@ -32,18 +32,40 @@ use crate::submission::{DisclosureKind, ItemMetadata, Urgency, Validity};
 /// The first line of the canonical form; changes if the form ever does.
 pub const CANONICAL_VERSION_LINE: &str = "baosong-content-v1\n";
 
-/// The canonical byte string described in the module documentation.
-pub fn canonical_form(item: &ItemMetadata, body_markdown: &str, body_html: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(body_markdown.len() + body_html.len() + 512);
-    out.extend_from_slice(CANONICAL_VERSION_LINE.as_bytes());
-    let mut entry = |name: &str, value: &str| {
+/// A canonical byte string: a version line, then `<name>:<len>:<value>\n`
+/// entries. The same grammar serves the content hash, the check report hash
+/// and the sign-off statement (see [`crate::signing`]).
+pub(crate) struct Canonical(Vec<u8>);
+
+impl Canonical {
+    pub(crate) fn new(version_line: &str, capacity: usize) -> Canonical {
+        let mut out = Vec::with_capacity(capacity + version_line.len());
+        out.extend_from_slice(version_line.as_bytes());
+        Canonical(out)
+    }
+
+    pub(crate) fn entry(&mut self, name: &str, value: &str) {
+        let out = &mut self.0;
         out.extend_from_slice(name.as_bytes());
         out.push(b':');
         out.extend_from_slice(value.len().to_string().as_bytes());
         out.push(b':');
         out.extend_from_slice(value.as_bytes());
         out.push(b'\n');
-    };
+    }
+
+    pub(crate) fn into_bytes(self) -> Vec<u8> {
+        self.0
+    }
+}
+
+/// The canonical byte string described in the module documentation.
+pub fn canonical_form(item: &ItemMetadata, body_markdown: &str, body_html: &str) -> Vec<u8> {
+    let mut c = Canonical::new(
+        CANONICAL_VERSION_LINE,
+        body_markdown.len() + body_html.len() + 512,
+    );
+    let mut entry = |name: &str, value: &str| c.entry(name, value);
     entry("title", &item.title);
     entry("column_id", &item.column_id);
     entry("summary", &item.summary);
@@ -69,18 +91,49 @@ pub fn canonical_form(item: &ItemMetadata, body_markdown: &str, body_html: &str)
     entry("disclosure.validity", validity_code(d.validity));
     entry("body_markdown", body_markdown);
     entry("body_html", body_html);
-    out
+    c.into_bytes()
 }
 
 /// Lowercase hex SHA-256 of [`canonical_form`].
 pub fn content_hash(item: &ItemMetadata, body_markdown: &str, body_html: &str) -> String {
-    let digest = Sha256::digest(canonical_form(item, body_markdown, body_html));
-    let mut hex = String::with_capacity(64);
-    for b in digest.iter() {
+    sha256_hex(&canonical_form(item, body_markdown, body_html))
+}
+
+/// Lowercase hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    to_hex(&Sha256::digest(bytes))
+}
+
+/// Lowercase hex of `bytes`.
+pub fn to_hex(bytes: &[u8]) -> String {
+    let mut hex = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
         hex.push(char::from(HEX[usize::from(b >> 4)]));
         hex.push(char::from(HEX[usize::from(b & 0x0f)]));
     }
     hex
+}
+
+/// The bytes of a hex string (either case); `None` if it is not hex.
+pub fn from_hex(hex: &str) -> Option<Vec<u8>> {
+    let digit = |b: u8| {
+        char::from(b)
+            .to_digit(16)
+            .and_then(|d| u8::try_from(d).ok())
+    };
+    let bytes = hex.as_bytes();
+    if bytes.len() % 2 != 0 {
+        return None;
+    }
+    bytes
+        .chunks_exact(2)
+        .map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?))
+        .collect()
+}
+
+/// Whether `s` is lowercase hex SHA-256 (64 characters).
+pub fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";

@@ -14,6 +14,9 @@
 //! - [`status`]: the status of a submission at the portal and the legal moves.
 //! - [`changes`]: the change feed (cursor-paged) and the live event stream.
 //! - [`decision`]: what a portal editor decides.
+//! - [`keys`]: unit heads' signing keys; [`signing`]: the sign-off statement
+//!   and its Ed25519 signature.
+//! - [`reviews`]: the unit review queue (送审) between author and head.
 //! - [`problem`]: RFC 9457 problem details with a stable [`ProblemCode`].
 //! - [`openapi()`]: the generated document (`docs/api/openapi.json`).
 //!
@@ -25,9 +28,12 @@ pub mod changes;
 pub mod columns;
 pub mod decision;
 pub mod hash;
+pub mod keys;
 pub mod me;
 mod openapi;
 pub mod problem;
+pub mod reviews;
+pub mod signing;
 pub mod status;
 pub mod submission;
 
@@ -36,12 +42,17 @@ pub use changes::{ChangesPage, StatusChange};
 pub use columns::{Column, ColumnKind, ColumnList, UnitRef};
 pub use decision::{DecisionAction, DecisionRequest, WithdrawRequest};
 pub use hash::content_hash;
+pub use keys::{KeyList, KeysQuery, RegisterKeyRequest, RevokeKeyRequest, SigningKeyInfo};
 pub use me::{Actor, Me, Role, Unit, User};
 pub use openapi::{ApiDoc, openapi, openapi_json};
 pub use problem::{FieldError, Problem, ProblemCode};
+pub use reviews::{
+    PreviousRevision, Review, ReviewAction, ReviewComment, ReviewDecision, ReviewDecisionRequest,
+    ReviewPage, ReviewRequest, ReviewStatus, ReviewsQuery, TextAnchor,
+};
 pub use status::{InvalidTransition, SubmissionStatus, Transition};
 pub use submission::{
-    CheckReport, CheckSummary, Disclosure, DisclosureKind, Finding, FindingDecision,
+    AttachmentRef, CheckReport, CheckSummary, Disclosure, DisclosureKind, Finding, FindingDecision,
     FindingDecisionKind, ItemMetadata, Severity, Signoff, Submission, SubmissionRequest, Urgency,
     Validity,
 };

@@ -15,8 +15,10 @@ use crate::auth::{LogoutRequest, RefreshRequest, TokenRequest, TokenResponse};
 use crate::changes::{ChangesPage, ChangesQuery};
 use crate::columns::ColumnList;
 use crate::decision::{DecisionRequest, WithdrawRequest};
+use crate::keys::{KeyList, KeysQuery, RegisterKeyRequest, RevokeKeyRequest, SigningKeyInfo};
 use crate::me::Me;
 use crate::problem::Problem;
+use crate::reviews::{Review, ReviewDecisionRequest, ReviewPage, ReviewRequest, ReviewsQuery};
 use crate::submission::{Submission, SubmissionRequest};
 
 /// The generated OpenAPI description of API v1.
@@ -43,6 +45,15 @@ portal and follows what the portal does with them. Every error is RFC 9457 \
         decide,
         changes,
         events,
+        register_key,
+        my_keys,
+        list_keys,
+        revoke_key,
+        send_review,
+        list_reviews,
+        get_review,
+        decide_review,
+        cancel_review,
         openapi_document
     ),
     components(schemas(
@@ -56,6 +67,8 @@ portal and follows what the portal does with them. Every error is RFC 9457 \
         (name = "me", description = "The caller, their unit and columns"),
         (name = "submissions", description = "Submitting items and following them"),
         (name = "editor", description = "Portal editors' decisions"),
+        (name = "keys", description = "Unit heads' signing keys (签发密钥)"),
+        (name = "reviews", description = "The unit review queue (送审、签发)"),
         (name = "meta", description = "This document")
     )
 )]
@@ -365,6 +378,188 @@ that change, sending the missed ones first.",
     )
 )]
 fn events() {}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/keys",
+    tag = "keys",
+    operation_id = "registerKey",
+    summary = "Register a signing key (unit heads)",
+    description = "Registers the caller's Ed25519 public key. From now on it is the caller's current key; earlier keys are superseded (signatures made before now still verify against them).",
+    security(("bearer" = [])),
+    request_body = RegisterKeyRequest,
+    responses(
+        (status = 201, description = "Registered", body = SigningKeyInfo),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only unit heads sign", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`key_already_registered`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a valid Ed25519 public key", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn register_key() {}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/keys",
+    tag = "keys",
+    operation_id = "listMyKeys",
+    summary = "The caller's signing keys",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The keys, newest first", body = KeyList),
+        (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn my_keys() {}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/keys",
+    tag = "keys",
+    operation_id = "listKeys",
+    summary = "Signing keys of every user (administrators and portal editors)",
+    security(("bearer" = [])),
+    params(KeysQuery),
+    responses(
+        (status = 200, description = "The keys", body = KeyList),
+        (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator or portal editor", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn list_keys() {}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/keys/{key_id}/revoke",
+    tag = "keys",
+    operation_id = "revokeKey",
+    summary = "Revoke a signing key",
+    description = "Administrators revoke any key, users their own. Signatures of a revoked key no longer verify.",
+    security(("bearer" = [])),
+    params(("key_id" = String, Path, description = "The key id")),
+    request_body(content = Option<RevokeKeyRequest>, description = "Optional reason"),
+    responses(
+        (status = 200, description = "Revoked", body = SigningKeyInfo),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the owner or an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such key", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn revoke_key() {}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/reviews",
+    tag = "reviews",
+    operation_id = "sendReview",
+    summary = "Send an item for sign-off (送审)",
+    description = "Puts the item in the unit review queue, seen by the unit's heads only. Sending the same id and body again answers 200 with the review.",
+    security(("bearer" = [])),
+    request_body = ReviewRequest,
+    responses(
+        (status = 201, description = "Queued", body = Review),
+        (status = 200, description = "Already queued with this id and body", body = Review),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not send for review", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The id is used by another review", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid content, unknown column or head", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn send_review() {}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/reviews",
+    tag = "reviews",
+    operation_id = "listReviews",
+    summary = "Reviews changed after a cursor",
+    description = "Heads see their unit's reviews, other unit members the ones they sent. Portal editors and administrators see none.",
+    security(("bearer" = [])),
+    params(ReviewsQuery),
+    responses(
+        (status = 200, description = "A page of reviews, oldest change first", body = ReviewPage),
+        (status = 400, description = "`invalid_cursor`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a member of a unit", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn list_reviews() {}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/reviews/{id}",
+    tag = "reviews",
+    operation_id = "getReview",
+    summary = "One review",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The review id")),
+    responses(
+        (status = 200, description = "The review", body = Review),
+        (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such review visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn get_review() {}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/reviews/{id}/decision",
+    tag = "reviews",
+    operation_id = "decideReview",
+    summary = "签发 or 退回修改 (unit heads)",
+    description = "Signing off needs a `signoff` that verifies against the review's submission and a current key of the caller.",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The review id")),
+    request_body = ReviewDecisionRequest,
+    responses(
+        (status = 200, description = "Decided", body = Review),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a head of the unit", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such review", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_transition`: already decided or cancelled", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Signature problems (`signature_invalid`, `signing_key_unknown`, …) or a return without reason", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn decide_review() {}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/reviews/{id}/cancel",
+    tag = "reviews",
+    operation_id = "cancelReview",
+    summary = "Take a review back (the sender)",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The review id")),
+    responses(
+        (status = 200, description = "Cancelled", body = Review),
+        (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the sender", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such review", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_transition`: already decided", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn cancel_review() {}
 
 #[utoipa::path(
     get,

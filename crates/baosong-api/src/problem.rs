@@ -64,6 +64,24 @@ pub enum ProblemCode {
     /// 422: a blocker is not fixed, or an error neither fixed nor waived with a
     /// reason.
     UnresolvedFinding,
+    /// 422: the submission carries no sign-off (签发).
+    SignoffMissing,
+    /// 422: the signature does not match the content, the check report, the
+    /// signer, the signing time or the opinion (something changed after
+    /// signing), or it is malformed.
+    SignatureInvalid,
+    /// 422: the sign-off names a key the portal does not know, or one of
+    /// another user.
+    SigningKeyUnknown,
+    /// 422: the signing key was revoked.
+    SigningKeyRevoked,
+    /// 422: the signer is not a head of the submitting unit.
+    SignerWrongUnit,
+    /// 422: the signing time is outside the key's validity (before it was
+    /// registered, after it was superseded, or in the future).
+    SigningTimeInvalid,
+    /// 409: this public key is already registered.
+    KeyAlreadyRegistered,
     /// 429: too many requests; wait `Retry-After` seconds.
     RateLimited,
     /// 500: the portal failed; the request may be retried.
@@ -73,7 +91,7 @@ pub enum ProblemCode {
 }
 
 impl ProblemCode {
-    pub const ALL: [ProblemCode; 28] = [
+    pub const ALL: [ProblemCode; 35] = [
         ProblemCode::InvalidJson,
         ProblemCode::InvalidUtf8,
         ProblemCode::InvalidBody,
@@ -99,6 +117,13 @@ impl ProblemCode {
         ProblemCode::UnknownColumn,
         ProblemCode::ContentHashMismatch,
         ProblemCode::UnresolvedFinding,
+        ProblemCode::SignoffMissing,
+        ProblemCode::SignatureInvalid,
+        ProblemCode::SigningKeyUnknown,
+        ProblemCode::SigningKeyRevoked,
+        ProblemCode::SignerWrongUnit,
+        ProblemCode::SigningTimeInvalid,
+        ProblemCode::KeyAlreadyRegistered,
         ProblemCode::RateLimited,
         ProblemCode::Internal,
         ProblemCode::Unavailable,
@@ -133,6 +158,13 @@ impl ProblemCode {
             UnknownColumn => "unknown_column",
             ContentHashMismatch => "content_hash_mismatch",
             UnresolvedFinding => "unresolved_finding",
+            SignoffMissing => "signoff_missing",
+            SignatureInvalid => "signature_invalid",
+            SigningKeyUnknown => "signing_key_unknown",
+            SigningKeyRevoked => "signing_key_revoked",
+            SignerWrongUnit => "signer_wrong_unit",
+            SigningTimeInvalid => "signing_time_invalid",
+            KeyAlreadyRegistered => "key_already_registered",
             RateLimited => "rate_limited",
             Internal => "internal",
             Unavailable => "unavailable",
@@ -154,12 +186,13 @@ impl ProblemCode {
             Forbidden => 403,
             NotFound => 404,
             MethodNotAllowed => 405,
-            InvalidTransition => 409,
+            InvalidTransition | KeyAlreadyRegistered => 409,
             PreconditionFailed => 412,
             PayloadTooLarge => 413,
             UnsupportedMediaType => 415,
             InvalidBody | ValidationFailed | IdempotencyKeyReused | UnknownColumn
-            | ContentHashMismatch | UnresolvedFinding => 422,
+            | ContentHashMismatch | UnresolvedFinding | SignoffMissing | SignatureInvalid
+            | SigningKeyUnknown | SigningKeyRevoked | SignerWrongUnit | SigningTimeInvalid => 422,
             PreconditionRequired => 428,
             RateLimited => 429,
             Internal => 500,
@@ -196,6 +229,13 @@ impl ProblemCode {
             UnknownColumn => "Unknown column",
             ContentHashMismatch => "Content hash mismatch",
             UnresolvedFinding => "Unresolved check finding",
+            SignoffMissing => "Not signed off",
+            SignatureInvalid => "Signature does not verify",
+            SigningKeyUnknown => "Unknown signing key",
+            SigningKeyRevoked => "Signing key revoked",
+            SignerWrongUnit => "Signer is not a head of the unit",
+            SigningTimeInvalid => "Signing time outside the key's validity",
+            KeyAlreadyRegistered => "Key already registered",
             RateLimited => "Too many requests",
             Internal => "Internal error",
             Unavailable => "Service unavailable",
@@ -235,6 +275,15 @@ impl ProblemCode {
             UnresolvedFinding => {
                 "自查发现的问题尚未处理：阻断项必须修改，错误项必须修改或书面说明理由。"
             }
+            SignoffMissing => "稿件未经签发，不能报送。未经审核的信息不得上网发布。",
+            SignatureInvalid => {
+                "签发签名校验失败：稿件在签发后被改动过，或签名已损坏。请重新送审签发。"
+            }
+            SigningKeyUnknown => "签发所用的密钥未在门户网站登记。",
+            SigningKeyRevoked => "签发所用的密钥已被吊销，请用新密钥重新签发。",
+            SignerWrongUnit => "签发人不是报送单位的负责人。",
+            SigningTimeInvalid => "签发时间不在该密钥的有效期内。",
+            KeyAlreadyRegistered => "该公钥已经登记过。",
             RateLimited => "请求过于频繁，请稍后再试。",
             Internal => "门户网站服务器出错，请稍后重试。",
             Unavailable => "门户网站暂时无法处理请求，请稍后重试。",
@@ -276,6 +325,15 @@ impl ProblemCode {
             UnresolvedFinding => {
                 "A check finding is unresolved: blockers must be fixed, errors fixed or waived with a reason."
             }
+            SignoffMissing => "The item is not signed off; nothing goes online without sign-off.",
+            SignatureInvalid => {
+                "The sign-off signature does not verify: the item changed after signing, or the signature is damaged. Have it signed again."
+            }
+            SigningKeyUnknown => "The signing key is not registered with the portal.",
+            SigningKeyRevoked => "The signing key was revoked; sign again with a new key.",
+            SignerWrongUnit => "The signer is not a head of the submitting unit.",
+            SigningTimeInvalid => "The signing time is outside the key's validity.",
+            KeyAlreadyRegistered => "This public key is already registered.",
             RateLimited => "Too many requests; try again later.",
             Internal => "The portal failed; try again later.",
             Unavailable => "The portal cannot take requests right now; try again later.",

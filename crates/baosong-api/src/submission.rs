@@ -216,19 +216,46 @@ pub struct CheckReport {
     pub findings: Vec<Finding>,
 }
 
-/// The sign-off (签发) of the unit head over the content hash. Optional until
-/// the sign-off issue defines the signature scheme; the portal stores it as
-/// given.
+/// The sign-off (签发) of the unit head: an Ed25519 signature over the
+/// sign-off statement (see `docs/api/README.md`, "Sign-off"), which covers
+/// the content hash, the attachments, the check report, the signer, the key,
+/// the signing time and the opinion. The portal refuses a submission without
+/// one, or with one that does not verify.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Signoff {
-    /// Who signed (签发人).
+    /// Who signed (签发人): the portal username of a head of the submitting unit.
+    #[schema(example = "jyj.fzr")]
     pub signer: String,
-    /// Which key signed.
+    /// Which of the signer's registered keys signed (see `POST /me/keys`).
+    #[schema(example = "3f2a9c017b44e1d05a6b7c8d9e0f1a2b")]
     pub key_id: String,
-    /// The signature over `content_hash`, encoded as the scheme says.
+    /// The Ed25519 signature of the statement, lowercase hex (128 characters).
+    #[schema(min_length = 128, max_length = 128, pattern = "^[0-9a-f]{128}$")]
     pub signature: String,
+    /// When it was signed; must fall inside the key's validity.
     pub signed_at: DateTime<Utc>,
+    /// 签发意见, e.g. 同意报送.
+    #[serde(default)]
+    #[schema(example = "同意报送")]
+    pub opinion: String,
+}
+
+/// A file attached to an item, named by its SHA-256. The sign-off covers
+/// every attachment's hash, name and size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentRef {
+    /// Lowercase hex SHA-256 of the file's bytes.
+    #[schema(pattern = "^[0-9a-f]{64}$", min_length = 64, max_length = 64)]
+    pub sha256: String,
+    /// The file name as shown to readers.
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// The media type, e.g. `image/jpeg`.
+    #[serde(default)]
+    pub media_type: String,
 }
 
 /// `POST /submissions` and `PUT /submissions/{id}`.
@@ -251,6 +278,12 @@ pub struct SubmissionRequest {
     pub content_hash: String,
     #[serde(default)]
     pub check: CheckReport,
+    /// The files attached to the item, in the order they appear.
+    #[serde(default)]
+    pub attachments: Vec<AttachmentRef>,
+    /// Required: the portal refuses a submission without a valid sign-off
+    /// (`signoff_missing`, `signature_invalid`, …). Optional only so that a
+    /// review request (`POST /reviews`) can carry the same shape unsigned.
     #[serde(default)]
     pub signoff: Option<Signoff>,
 }
@@ -285,7 +318,12 @@ pub struct Submission {
     pub body_html: String,
     pub content_hash: String,
     pub check: CheckReport,
+    #[serde(default)]
+    pub attachments: Vec<AttachmentRef>,
     pub signoff: Option<Signoff>,
+    /// The signer as the portal knows them, once the signature verified.
+    #[serde(default)]
+    pub signed_by: Option<Actor>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Every status change, oldest first.

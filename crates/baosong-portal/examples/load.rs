@@ -93,6 +93,7 @@ fn request(body_kib: usize) -> Result<String, String> {
         body_html: html,
         content_hash: hash,
         check: Default::default(),
+        attachments: Vec::new(),
         signoff: None,
     };
     serde_json::to_string(&req).map_err(|e| e.to_string())

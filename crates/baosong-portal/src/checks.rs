@@ -142,6 +142,7 @@ mod tests {
             body_html: String::new(),
             content_hash: String::new(),
             check: Default::default(),
+            attachments: Vec::new(),
             signoff: None,
         }
     }

@@ -27,6 +27,7 @@ pub fn submission_request(
         body_html,
         content_hash,
         check: check.map(|(r, d)| report(r, d)).unwrap_or_default(),
+        attachments: Vec::new(),
         signoff: None,
     }
 }

@@ -156,6 +156,103 @@ CREATE TABLE sync_settings (
 ) WITHOUT ROWID;
 "#;
 
+/// Schema version 5: review and sign-off (审核签发), and the audit hash chain.
+///
+/// - `audit_log` gains `prev_hash` and `hash`: each entry's SHA-256 covers
+///   its own fields and the previous entry's hash (see store/audit.rs).
+///   Entries written before v5 are chained once, when the store opens; the
+///   update trigger now allows exactly that (setting the hash of an entry
+///   that has none) and nothing else.
+/// - `reviews`: every time an item revision is sent to a head (送审), and
+///   reviews received from the portal's unit queue (`item_seq` is NULL on
+///   the head's computer, which does not have the item). `payload` is the
+///   submission request as the head will sign it, when known.
+/// - `review_comments`: the head's comments (批注), anchored to text.
+/// - `signoffs`: the signature over an item revision, with the request it
+///   signs; `invalidated_at` is set when the item changes afterwards.
+/// - `review_outbox`: reviews, decisions and cancellations to send to the
+///   portal's review queue, in order (like `outbox`).
+const V5: &str = r#"
+ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
+ALTER TABLE audit_log ADD COLUMN hash TEXT;
+DROP TRIGGER audit_log_no_update;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+WHEN OLD.hash IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+CREATE TABLE reviews (
+    seq            INTEGER PRIMARY KEY,
+    id             TEXT NOT NULL UNIQUE,
+    item_seq       INTEGER REFERENCES items(seq),
+    client_item_id TEXT NOT NULL,
+    revision       INTEGER NOT NULL,
+    origin         TEXT NOT NULL CHECK (origin IN ('local', 'portal')),
+    status         TEXT NOT NULL CHECK (status IN ('pending', 'signed_off', 'returned', 'cancelled')),
+    from_user      TEXT NOT NULL,
+    from_name      TEXT NOT NULL,
+    to_user        TEXT,
+    to_name        TEXT,
+    title          TEXT NOT NULL,
+    note           TEXT NOT NULL DEFAULT '',
+    payload        TEXT,
+    previous       TEXT,
+    decided_by     TEXT,
+    decided_name   TEXT,
+    decided_at     TEXT,
+    opinion        TEXT,
+    signoff        TEXT,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+);
+CREATE INDEX reviews_by_item ON reviews (item_seq, seq);
+CREATE INDEX reviews_by_status ON reviews (status, to_user, seq);
+
+CREATE TABLE review_comments (
+    seq        INTEGER PRIMARY KEY,
+    review_seq INTEGER NOT NULL REFERENCES reviews(seq),
+    field      TEXT,
+    start_u16  INTEGER,
+    end_u16    INTEGER,
+    quote      TEXT,
+    text       TEXT NOT NULL,
+    author     TEXT NOT NULL,
+    at         TEXT NOT NULL
+);
+CREATE INDEX review_comments_by_review ON review_comments (review_seq, seq);
+
+CREATE TABLE signoffs (
+    item_seq           INTEGER NOT NULL REFERENCES items(seq),
+    revision           INTEGER NOT NULL,
+    review_id          TEXT,
+    payload            TEXT NOT NULL,
+    content_hash       TEXT NOT NULL,
+    signer             TEXT NOT NULL,
+    signer_name        TEXT NOT NULL,
+    key_id             TEXT NOT NULL,
+    public_key         TEXT NOT NULL,
+    signature          TEXT NOT NULL,
+    signed_at          TEXT NOT NULL,
+    opinion            TEXT NOT NULL,
+    invalidated_at     TEXT,
+    invalidated_reason TEXT,
+    PRIMARY KEY (item_seq, revision)
+);
+
+CREATE TABLE review_outbox (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    review_id       TEXT NOT NULL,
+    kind            TEXT NOT NULL CHECK (kind IN ('send', 'decide', 'cancel')),
+    payload         TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'failed', 'delivered')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    last_error      TEXT,
+    created_at      TEXT NOT NULL,
+    last_attempt_at TEXT,
+    delivered_at    TEXT
+);
+CREATE INDEX review_outbox_by_status ON review_outbox (status, seq);
+"#;
+
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(all())
@@ -163,7 +260,7 @@ pub fn migrations() -> Migrations<'static> {
 
 /// The migration list itself, so tests can build every earlier schema version.
 pub fn all() -> Vec<M<'static>> {
-    vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)]
+    vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)]
 }
 
 /// The newest schema version this build knows.

@@ -225,6 +225,7 @@ pub fn request_sized(title: &str, body_chars: usize) -> SubmissionRequest {
         body_html: html,
         content_hash: String::new(),
         check: CheckReport::default(),
+        attachments: Vec::new(),
         signoff: None,
     })
 }
