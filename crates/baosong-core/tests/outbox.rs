@@ -12,8 +12,7 @@ fn signed_off(store: &Store) -> ItemId {
     let item = store
         .create_item(content("市教育局召开安全工作会议", "会议强调校园安全。"))
         .unwrap();
-    store.apply_action(item.id, Action::SendForSignoff).unwrap();
-    store.apply_action(item.id, Action::SignOff).unwrap();
+    common::sign_off(store, item.id);
     item.id
 }
 

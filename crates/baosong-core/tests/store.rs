@@ -12,9 +12,7 @@ use common::{content, temp_store};
 
 /// Takes a draft through sign-off to the portal (已报送).
 fn submit(store: &Store, id: baosong_core::ItemId) {
-    for a in [Action::SendForSignoff, Action::SignOff] {
-        store.apply_action(id, a).unwrap();
-    }
+    common::sign_off(store, id);
     common::deliver(store, id);
 }
 
@@ -139,8 +137,7 @@ fn diff_and_restore_revisions() {
 fn editing_after_sign_off_needs_a_new_sign_off() {
     let (_d, store) = temp_store();
     let item = store.create_item(content("标题", "正文")).unwrap();
-    store.apply_action(item.id, Action::SendForSignoff).unwrap();
-    let signed = store.apply_action(item.id, Action::SignOff).unwrap();
+    let signed = common::sign_off(&store, item.id);
     assert_eq!(signed.state, ItemState::SignedOff);
     let edited = store
         .save_content(item.id, content("标题", "签发后又改"), None)

@@ -7,6 +7,7 @@
 mod ids;
 mod item;
 mod outbox;
+mod review;
 
 pub use ids::ItemId;
 pub use item::{
@@ -16,4 +17,8 @@ pub use item::{
 pub use outbox::{
     AppliedChange, NewOutboxEntry, OutboxEntry, OutboxKind, OutboxStatus, PortalChange, PortalLink,
     StatusEvent,
+};
+pub use review::{
+    NewReview, NewSignoff, PortalDecision, PortalReview, Review, ReviewComment, ReviewOrigin,
+    ReviewOutboxEntry, ReviewOutboxKind, ReviewPayloads, ReviewStatus, Signoff, TextAnchor,
 };

@@ -287,9 +287,17 @@ impl Store {
         id: ItemId,
         revision: u32,
     ) -> Result<Option<(CheckReport, Vec<Decision>)>> {
-        let loaded = load(&self.conn, id)?;
-        let row: Option<(String, String)> = self
-            .conn
+        self.stored_report_in(&self.conn, id, revision)
+    }
+
+    pub(super) fn stored_report_in(
+        &self,
+        conn: &rusqlite::Connection,
+        id: ItemId,
+        revision: u32,
+    ) -> Result<Option<(CheckReport, Vec<Decision>)>> {
+        let loaded = load(conn, id)?;
+        let row: Option<(String, String)> = conn
             .query_row(
                 "SELECT report, decisions FROM check_reports WHERE item_seq = ?1 AND revision = ?2",
                 params![loaded.seq, revision],

@@ -61,6 +61,20 @@ pub enum StoreError {
     InOutbox,
     #[error("no outbox entry '{0}'")]
     NoSuchOutboxEntry(String),
+    #[error("签发 and 退回修改 are made on the review (baosong sign / baosong review return)")]
+    NeedsReview,
+    #[error(
+        "the item is not signed off at its current revision; it needs a valid sign-off (签发) first"
+    )]
+    NotSigned,
+    #[error("no review '{0}'")]
+    NoSuchReview(String),
+    #[error("the review is already {0}")]
+    ReviewClosed(String),
+    #[error("the item changed after it was sent for review; the review no longer applies")]
+    ReviewStale,
+    #[error("returning an item needs an opinion or at least one comment")]
+    ReturnNeedsReason,
     #[error("a stored record could not be read: {0}")]
     BadRecord(String),
     #[error("database error: {0}")]
@@ -116,6 +130,12 @@ impl StoreError {
             StoreError::NeedsOutbox => "needs_outbox",
             StoreError::InOutbox => "in_outbox",
             StoreError::NoSuchOutboxEntry(_) => "no_such_outbox_entry",
+            StoreError::NeedsReview => "needs_review",
+            StoreError::NotSigned => "not_signed",
+            StoreError::NoSuchReview(_) => "no_such_review",
+            StoreError::ReviewClosed(_) => "review_closed",
+            StoreError::ReviewStale => "review_stale",
+            StoreError::ReturnNeedsReason => "return_needs_reason",
             StoreError::BadRecord(_) => "bad_record",
             StoreError::Sqlite(_) => "database",
         }
@@ -176,6 +196,19 @@ impl StoreError {
                 "稿件已在发件箱中，可能正在发往门户网站；请待报送完成后再撤回。".to_string()
             }
             StoreError::NoSuchOutboxEntry(id) => format!("发件箱中没有编号为“{id}”的记录。"),
+            StoreError::NeedsReview => {
+                "签发和退回修改需在审核页面进行（或使用 baosong sign / baosong review return）。"
+                    .to_string()
+            }
+            StoreError::NotSigned => {
+                "稿件当前版本没有有效的签发，不能报送。请先送审签发。".to_string()
+            }
+            StoreError::NoSuchReview(id) => format!("没有编号为“{id}”的送审记录。"),
+            StoreError::ReviewClosed(status) => format!("该送审已处理（{status}），不能再次处理。"),
+            StoreError::ReviewStale => {
+                "稿件在送审后已被修改，本次送审已失效，请重新送审。".to_string()
+            }
+            StoreError::ReturnNeedsReason => "退回修改时请填写意见或至少一条批注。".to_string(),
             StoreError::BadRecord(e) => format!("读取已保存的记录失败：{e}"),
             StoreError::Sqlite(e) => format!("数据库错误：{e}"),
         }

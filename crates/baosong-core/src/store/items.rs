@@ -360,6 +360,9 @@ impl Store {
                 )?;
             }
             super::revisions::record(tx, seq, &item, &self.actor, note.as_deref())?;
+            // Anything changed after 送审 or 签发 needs a new sign-off.
+            let invalidated = super::signoffs::invalidate_all(tx, seq, "edited")?;
+            super::reviews::cancel_pending_for_item(tx, seq, &self.actor, &item)?;
             audit::append(
                 tx,
                 &self.actor,
@@ -369,55 +372,92 @@ impl Store {
                     "from_state": current.state.code(),
                     "to_state": item.state.code(),
                     "note": note,
+                    "signoff_invalidated": invalidated > 0,
                 }),
             )?;
             Ok(item)
         })
     }
 
-    /// Moves an item through the workflow.
+    /// Moves an item through the workflow. 签发 and 退回修改 are decisions on
+    /// a review ([`Store::sign_review`], [`Store::return_review`]); 送审 here
+    /// records a review for any head on this computer (see
+    /// [`Store::send_for_review`] to name one or go through the portal).
     pub fn apply_action(&self, id: ItemId, action: Action) -> Result<Item> {
+        if matches!(action, Action::SignOff | Action::ReturnForRevision) {
+            return Err(StoreError::NeedsReview);
+        }
         self.write(|tx| {
-            let loaded = load(tx, id)?;
-            let state = workflow::next_state(loaded.item.state, &action)?;
-            refuse_outbox_bypass(tx, &loaded, &action)?;
-            // 送审 only with a clean check (see `checks`).
-            let check = match action {
-                Action::SendForSignoff => Some(super::checks::gate_for_signoff(
+            let item = self.apply_in(tx, id, action.clone(), None)?;
+            if action == Action::SendForSignoff {
+                let seq = load(tx, id)?.seq;
+                let new = crate::model::NewReview {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    ..Default::default()
+                };
+                super::reviews::insert_local(
                     tx,
-                    self.checker(),
-                    &loaded,
-                )?),
-                _ => None,
-            };
-            let Loaded { seq, item: current } = loaded;
-            let mut item = Item {
-                state,
-                updated_at: Utc::now(),
-                ..current.clone()
-            };
-            match &action {
-                Action::Return { reason } => item.returned_reason = Some(reason.clone()),
-                Action::Publish { url } => item.published_url = Some(url.clone()),
-                // A fresh submission leaves the old return reason behind.
-                Action::MarkSubmitted => item.returned_reason = None,
-                _ => {}
+                    seq,
+                    &item,
+                    &self.actor,
+                    &new,
+                    &Default::default(),
+                )?;
             }
-            write_row(tx, Some(seq), &item)?;
-            audit::append(
-                tx,
-                &self.actor,
-                action.kind().code(),
-                Some(&item),
-                serde_json::json!({
-                    "from_state": current.state.code(),
-                    "to_state": item.state.code(),
-                    "action": action,
-                    "check": check,
-                }),
-            )?;
             Ok(item)
         })
+    }
+
+    /// [`Store::apply_action`] inside a transaction, without the review
+    /// bookkeeping.
+    pub(super) fn apply_in(
+        &self,
+        tx: &Transaction<'_>,
+        id: ItemId,
+        action: Action,
+        review: Option<&crate::model::NewReview>,
+    ) -> Result<Item> {
+        let loaded = load(tx, id)?;
+        let state = workflow::next_state(loaded.item.state, &action)?;
+        refuse_outbox_bypass(tx, &loaded, &action)?;
+        // 送审 only with a clean check (see `checks`).
+        let check = match action {
+            Action::SendForSignoff => Some(super::checks::gate_for_signoff(
+                tx,
+                self.checker(),
+                &loaded,
+            )?),
+            _ => None,
+        };
+        let Loaded { seq, item: current } = loaded;
+        let mut item = Item {
+            state,
+            updated_at: Utc::now(),
+            ..current.clone()
+        };
+        match &action {
+            Action::Return { reason } => item.returned_reason = Some(reason.clone()),
+            Action::Publish { url } => item.published_url = Some(url.clone()),
+            // A fresh submission leaves the old return reason behind.
+            Action::MarkSubmitted => item.returned_reason = None,
+            _ => {}
+        }
+        write_row(tx, Some(seq), &item)?;
+        audit::append(
+            tx,
+            &self.actor,
+            action.kind().code(),
+            Some(&item),
+            serde_json::json!({
+                "from_state": current.state.code(),
+                "to_state": item.state.code(),
+                "action": action,
+                "check": check,
+                "review_id": review.map(|r| &r.id),
+                "to": review.and_then(|r| r.to_user.as_ref()),
+            }),
+        )?;
+        Ok(item)
     }
 
     /// A page of items, optionally filtered by state and by a full-text query

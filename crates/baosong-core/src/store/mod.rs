@@ -21,9 +21,11 @@ mod error;
 mod items;
 mod outbox;
 mod portal;
+mod reviews;
 mod revisions;
 pub mod schema;
 pub mod search;
+mod signoffs;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

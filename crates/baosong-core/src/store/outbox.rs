@@ -165,6 +165,7 @@ impl Store {
                 });
             }
             let state = workflow::next_state(current.state, &Action::Queue)?;
+            super::signoffs::require_signed(tx, seq, current.revision)?;
             let item = Item {
                 state,
                 updated_at: Utc::now(),
