@@ -160,6 +160,21 @@ pub enum Command {
     /// The sign-in and outbox at a glance, or one item's portal status and
     /// timeline.
     Status { id: Option<String> },
+    /// 送审 and 审核: send for sign-off, list what waits, return for revision.
+    #[command(subcommand)]
+    Review(ReviewCommand),
+    /// 签发: sign off an item (or review) with this computer's signing key
+    /// (unit heads; the key is made and registered at the first sign-off).
+    Sign {
+        /// Item id or review id (or a unique prefix).
+        id: String,
+        /// 签发意见 (default 同意报送).
+        #[arg(long, default_value = "")]
+        opinion: String,
+    },
+    /// The unit head's signing key (签发密钥).
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// List the outbox (waiting and refused entries; --all includes
     /// delivered ones), or retry a refused entry.
     Outbox {
@@ -169,4 +184,45 @@ pub enum Command {
         #[arg(long, value_name = "ENTRY")]
         retry: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// 待我签发 (or, with --sent, the reviews I sent).
+    List {
+        #[arg(long)]
+        sent: bool,
+    },
+    /// 送审: send a checked draft to a unit head.
+    Send {
+        id: String,
+        /// The head's portal username (default: any head of the unit).
+        #[arg(long, value_name = "USER")]
+        to: Option<String>,
+        /// A note for the head.
+        #[arg(long, default_value = "")]
+        note: String,
+        /// Only for a head signing on this computer (not through the portal).
+        #[arg(long)]
+        local: bool,
+    },
+    /// 退回修改: back to the author with comments (unit heads).
+    Return {
+        /// Item id or review id (or a unique prefix).
+        id: String,
+        /// A comment (批注); repeat for several.
+        #[arg(long = "comment", value_name = "TEXT")]
+        comments: Vec<String>,
+        /// The overall opinion.
+        #[arg(long, default_value = "")]
+        opinion: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// This computer's key and the keys the portal has registered.
+    Show,
+    /// Make and register a new key; the old one stays valid for what it signed.
+    Rotate,
 }

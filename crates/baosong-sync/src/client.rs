@@ -6,8 +6,9 @@
 use std::time::Duration;
 
 use baosong_api::{
-    API_PREFIX, ChangesPage, ColumnList, IDEMPOTENCY_KEY_HEADER, LogoutRequest, Me, Problem,
-    ProblemCode, RefreshRequest, Submission, TokenRequest, TokenResponse, revision_etag,
+    API_PREFIX, ChangesPage, ColumnList, IDEMPOTENCY_KEY_HEADER, KeyList, LogoutRequest, Me,
+    Problem, ProblemCode, RefreshRequest, RegisterKeyRequest, Review, ReviewPage, SigningKeyInfo,
+    Submission, TokenRequest, TokenResponse, revision_etag,
 };
 use futures_util::StreamExt;
 use reqwest::header::{self, HeaderMap};
@@ -221,6 +222,76 @@ impl PortalClient {
                 query.append_pair("since", s);
             }
             format!("/submissions/changes?{}", query.finish())
+        };
+        let r = self.request(Method::GET, &path, Some(access));
+        Ok(json(r).await?.2)
+    }
+
+    /// `POST /me/keys`: registers the caller's signing key.
+    pub async fn register_key(
+        &self,
+        access: &str,
+        req: &RegisterKeyRequest,
+    ) -> Result<SigningKeyInfo, SyncError> {
+        let r = self
+            .request(Method::POST, "/me/keys", Some(access))
+            .json(req);
+        Ok(json(r).await?.2)
+    }
+
+    /// `GET /me/keys`.
+    pub async fn my_keys(&self, access: &str) -> Result<KeyList, SyncError> {
+        let r = self.request(Method::GET, "/me/keys", Some(access));
+        Ok(json(r).await?.2)
+    }
+
+    /// `POST /reviews` with a stored request body.
+    pub async fn send_review(&self, access: &str, payload: &str) -> Result<Review, SyncError> {
+        let r = self
+            .request(Method::POST, "/reviews", Some(access))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(payload.to_string());
+        Ok(json(r).await?.2)
+    }
+
+    /// `POST /reviews/{id}/decision` with a stored request body.
+    pub async fn decide_review(
+        &self,
+        access: &str,
+        id: &str,
+        payload: &str,
+    ) -> Result<Review, SyncError> {
+        let r = self
+            .request(
+                Method::POST,
+                &format!("/reviews/{id}/decision"),
+                Some(access),
+            )
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(payload.to_string());
+        Ok(json(r).await?.2)
+    }
+
+    /// `POST /reviews/{id}/cancel`.
+    pub async fn cancel_review(&self, access: &str, id: &str) -> Result<Review, SyncError> {
+        let r = self.request(Method::POST, &format!("/reviews/{id}/cancel"), Some(access));
+        Ok(json(r).await?.2)
+    }
+
+    /// `GET /reviews?since=`: reviews visible to the caller that changed.
+    pub async fn reviews(
+        &self,
+        access: &str,
+        since: Option<&str>,
+        limit: u32,
+    ) -> Result<ReviewPage, SyncError> {
+        let path = {
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            query.append_pair("limit", &limit.to_string());
+            if let Some(s) = since {
+                query.append_pair("since", s);
+            }
+            format!("/reviews?{}", query.finish())
         };
         let r = self.request(Method::GET, &path, Some(access));
         Ok(json(r).await?.2)

@@ -42,6 +42,13 @@ pub enum SyncError {
     /// A setting is unusable (portal address, CA file, proxy).
     #[error("{en}")]
     Config { zh: String, en: String },
+    /// The sign-off no longer matches the item (签发已失效); it must be
+    /// signed again.
+    #[error("the sign-off is no longer valid ({0}); send the item for sign-off again")]
+    SignoffInvalid(String),
+    /// Only a unit head signs.
+    #[error("only a unit head (单位负责人) can sign off")]
+    NotAHead,
     #[error(transparent)]
     Store(StoreError),
     #[error("internal error: {0}")]
@@ -84,6 +91,8 @@ impl SyncError {
             SyncError::NoProfile => "no_profile".into(),
             SyncError::Keyring(_) => "keyring".into(),
             SyncError::Config { .. } => "config".into(),
+            SyncError::SignoffInvalid(_) => "signoff_invalid".into(),
+            SyncError::NotAHead => "not_a_head".into(),
             SyncError::Store(e) => e.code().into(),
             SyncError::Internal(_) => "internal".into(),
         }
@@ -121,6 +130,10 @@ impl SyncError {
                 "系统密钥环不可用（{d}）。登录凭据只保存在系统密钥环中：请确认已登录桌面并解锁密钥环（Linux 上为 GNOME 密钥环 / Secret Service）。"
             ),
             SyncError::Config { zh, .. } => zh.clone(),
+            SyncError::SignoffInvalid(_) => {
+                "签发已失效：稿件或签名与签发时不一致。稿件已退回草稿，请重新送审签发。".into()
+            }
+            SyncError::NotAHead => "只有单位负责人才能签发。".into(),
             SyncError::Store(e) => e.message(lang),
             SyncError::Internal(d) => format!("内部错误：{d}"),
         }

@@ -16,7 +16,6 @@ use std::time::Duration;
 use uuid::Uuid;
 
 use crate::error::SyncError;
-use crate::payload::submission_request;
 use crate::session::Session;
 use crate::shared::SharedStore;
 
@@ -24,10 +23,8 @@ use crate::shared::SharedStore;
 /// submission if it was submitted before).
 pub fn enqueue(store: &Store, id: ItemId) -> Result<(Item, OutboxEntry), SyncError> {
     let item = store.get_item(id)?;
-    let check = store.stored_report(id, item.revision)?;
-    let request = submission_request(&item, check.as_ref());
-    let payload =
-        serde_json::to_string(&request).map_err(|e| SyncError::Internal(e.to_string()))?;
+    // The signed request, exactly as the head signed it (checked first).
+    let payload = crate::review::verified_signed_request(store, id)?;
     let new = match store.portal_link(id)? {
         Some(link) => NewOutboxEntry {
             kind: OutboxKind::Resubmit,

@@ -49,6 +49,21 @@ pub fn self_test() -> Result<(), SyncError> {
     deleted
 }
 
+/// Stores any secret under `account` (the signing key uses this).
+pub fn store_secret(account: &str, value: &str) -> Result<(), SyncError> {
+    entry(account)?.set_password(value).map_err(keyring_error)
+}
+
+/// A stored secret; `None` when there is none.
+pub fn secret(account: &str) -> Result<Option<String>, SyncError> {
+    refresh_token(account)
+}
+
+/// Removes a secret; removing one that is not there is fine.
+pub fn delete_secret(account: &str) -> Result<(), SyncError> {
+    delete_refresh_token(account)
+}
+
 pub fn store_refresh_token(account: &str, token: &str) -> Result<(), SyncError> {
     entry(account)?.set_password(token).map_err(keyring_error)
 }

@@ -75,6 +75,10 @@ pub enum SyncEvent {
     Changed {
         change: AppliedChange,
     },
+    /// A review arrived from the portal's queue, or was decided.
+    Review {
+        review: baosong_core::model::Review,
+    },
 }
 
 /// What one pass did.
@@ -82,6 +86,8 @@ pub enum SyncEvent {
 pub struct SyncReport {
     pub outbox: DrainReport,
     pub changes: Vec<AppliedChange>,
+    /// Reviews that arrived or were decided.
+    pub reviews: Vec<baosong_core::model::Review>,
 }
 
 /// One pass: deliver the outbox, then read the change feed; with `directory`
@@ -94,6 +100,9 @@ pub async fn sync_once(
 ) -> (SyncReport, Result<(), SyncError>) {
     let mut report = SyncReport::default();
     let result = async {
+        // Review-queue messages first: a decision must reach the portal's
+        // queue even when a submission ahead of it is stuck.
+        crate::review::drain(store, session).await?;
         outbox::drain(
             store,
             session,
@@ -111,6 +120,12 @@ pub async fn sync_once(
         )
         .await?;
         report.changes = changes::pull(store, session).await?;
+        report.reviews = crate::review::pull(store, session).await?;
+        for review in &report.reviews {
+            on_event(SyncEvent::Review {
+                review: review.clone(),
+            });
+        }
         for change in &report.changes {
             on_event(SyncEvent::Changed {
                 change: change.clone(),

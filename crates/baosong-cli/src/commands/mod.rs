@@ -5,6 +5,7 @@ mod history;
 mod items;
 mod links;
 mod render;
+mod review;
 mod sync;
 
 use baosong_core::Store;
@@ -12,7 +13,7 @@ use baosong_core::columns::default_columns;
 use baosong_core::model::ColumnRef;
 use baosong_core::store::resolve_data_dir;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, KeysCommand, ReviewCommand};
 use crate::error::CliError;
 use crate::output::Out;
 
@@ -107,6 +108,21 @@ pub fn run(cli: Cli, out: &mut Out) -> Result<u8, CliError> {
         Command::Submit { id, no_send } => sync::submit(open()?, out, &id, no_send),
         Command::Sync { once } => sync::sync(open()?, out, once),
         Command::Status { id } => done(sync::status(open()?, out, id.as_deref())),
+        Command::Review(ReviewCommand::List { sent }) => done(review::list(&open()?, out, sent)),
+        Command::Review(ReviewCommand::Send {
+            id,
+            to,
+            note,
+            local,
+        }) => review::send(open()?, out, &id, to, &note, local),
+        Command::Review(ReviewCommand::Return {
+            id,
+            comments,
+            opinion,
+        }) => review::return_for_revision(open()?, out, &id, &opinion, comments),
+        Command::Sign { id, opinion } => review::sign(open()?, out, &id, &opinion),
+        Command::Keys(KeysCommand::Show) => done(review::keys_show(open()?, out)),
+        Command::Keys(KeysCommand::Rotate) => done(review::keys_rotate(open()?, out)),
         Command::Outbox { all, retry } => done(sync::outbox(&open()?, out, all, retry.as_deref())),
     }
 }

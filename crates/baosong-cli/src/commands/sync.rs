@@ -19,7 +19,7 @@ pub struct LoginArgs {
     pub proxy: Option<String>,
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -154,6 +154,15 @@ fn describe_event(event: &SyncEvent, lang: Lang) -> Option<String> {
             }
             Some(line)
         }
+        SyncEvent::Review { review } => Some(format!(
+            "{}{}  →  {}",
+            lang.pick("送审：", "review: "),
+            review.title,
+            match lang {
+                Lang::Zh => review.status.label_zh(),
+                Lang::En => review.status.code(),
+            }
+        )),
         SyncEvent::Status { .. } => None,
     }
 }

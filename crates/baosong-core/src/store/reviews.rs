@@ -418,6 +418,28 @@ impl Store {
         )
     }
 
+    /// Reviews `user` sent, newest first.
+    pub fn reviews_from(&self, user: &str) -> Result<Vec<Review>> {
+        query_reviews(&self.conn, "r.from_user = ?1", &[&user])
+    }
+
+    /// The review whose id starts with `prefix` (at least 4 characters).
+    pub fn find_review(&self, prefix: &str) -> Result<Review> {
+        let p = prefix.trim().to_ascii_lowercase();
+        if p.len() < 4 || !p.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            return Err(StoreError::NoSuchReview(prefix.to_string()));
+        }
+        let ids: Vec<String> = self
+            .conn
+            .prepare_cached("SELECT id FROM reviews WHERE id LIKE ?1 || '%' LIMIT 2")?
+            .query_map([&p], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        match ids.as_slice() {
+            [one] => get_review(&self.conn, one),
+            _ => Err(StoreError::NoSuchReview(prefix.to_string())),
+        }
+    }
+
     /// Every review of an item, newest first.
     pub fn item_reviews(&self, id: ItemId) -> Result<Vec<Review>> {
         let Loaded { seq, .. } = load(&self.conn, id)?;
