@@ -70,6 +70,7 @@ fn five_hundred_items_through_faults_and_a_crash_arrive_exactly_once() {
     proxy.set_delay(Duration::from_millis(600));
     let client = Client::new();
     client.login(&proxy.base_url(), "jyj.xxy");
+    client.register_signer(&portal);
     let ids = client.signed_off(N, "bmdt");
     {
         let store = client.store();

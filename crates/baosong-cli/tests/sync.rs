@@ -51,6 +51,8 @@ fn submit_follow_return_resubmit_and_sign_out() {
     assert!(stderr(&o).contains("用户名或密码不正确"), "{}", text(&o));
 
     client.login(&portal.base_url, "jyj.xxy");
+
+    client.register_signer(&portal);
     let ids = client.signed_off(2, "bmdt");
     let id = ids[0].to_string();
 
@@ -171,6 +173,7 @@ fn with_the_portal_down_everything_waits_in_the_outbox() {
     let mut portal = PortalProcess::start_demo(PASSWORD);
     let client = Client::new();
     client.login(&portal.base_url, "jyj.xxy");
+    client.register_signer(&portal);
     portal.stop();
     let ids = client.signed_off(3, "bmdt");
     for id in &ids {
@@ -205,6 +208,7 @@ fn a_refusal_stops_that_entry_only_and_can_be_retried() {
     let portal = PortalProcess::start_demo(PASSWORD);
     let client = Client::new();
     client.login(&portal.base_url, "jyj.xxy");
+    client.register_signer(&portal);
     // The first goes to a column the portal does not have.
     let bad = client.signed_off(1, "no-such-column")[0];
     let good = client.signed_off(1, "bmdt")[0];
@@ -246,6 +250,7 @@ fn an_expired_sign_in_asks_to_sign_in_again_and_keeps_the_queue() {
     let portal = PortalProcess::start_demo(PASSWORD);
     let client = Client::new();
     client.login(&portal.base_url, "jyj.xxy");
+    client.register_signer(&portal);
     let ids = client.signed_off(2, "bmdt");
     let store = client.store();
     for id in &ids {
@@ -263,6 +268,7 @@ fn an_expired_sign_in_asks_to_sign_in_again_and_keeps_the_queue() {
     assert_eq!(store.outbox_counts().unwrap(), (2, 0), "the queue is kept");
     // Signing in again sends the queue.
     client.login(&portal.base_url, "jyj.xxy");
+    client.register_signer(&portal);
     let o = client.run(&["sync", "--once"], None);
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(store.outbox_counts().unwrap(), (0, 0));
@@ -319,6 +325,7 @@ fn columns_are_cached_for_offline_drafting_and_refreshed_by_etag() {
     let proxy = FaultProxy::start_in_thread(portal.addr, FaultConfig::with_rate(0.0, 1));
     let client = Client::new();
     client.login(&proxy.base_url(), "jyj.xxy");
+    client.register_signer(&portal);
     let o = client.run(&["sync", "--once"], None);
     assert!(o.status.success(), "{}", text(&o));
     let columns: Vec<Option<u16>> = proxy
@@ -363,6 +370,7 @@ fn the_running_worker_delivers_when_the_portal_returns_and_follows_live_events()
     let mut portal = PortalProcess::start_demo(PASSWORD);
     let client = Client::new();
     client.login(&portal.base_url, "jyj.xxy");
+    client.register_signer(&portal);
     portal.stop();
     let id = client.signed_off(1, "bmdt")[0];
     baosong_sync::outbox::enqueue(&client.store(), id).unwrap();

@@ -13,7 +13,7 @@ use baosong_core::model::{ColumnRef, ItemContent, PortalChange, StatusEvent};
 use baosong_core::{Action, ItemId, Store};
 use baosong_sync::outbox::{self, DrainReport};
 use baosong_sync::{Profile, SharedStore, account};
-use baosong_test_harness::{KeyringSession, PortalProcess};
+use baosong_test_harness::{HeadSigner, KeyringSession, PortalProcess};
 use criterion::Criterion;
 
 const PASSWORD: &str = "bench-password-2026";
@@ -37,15 +37,12 @@ fn content(i: usize) -> ItemContent {
 }
 
 /// `n` signed-off items, queued.
-fn queue(store: &Store, n: usize) -> Vec<ItemId> {
+fn queue(store: &Store, n: usize, signer: &HeadSigner) -> Vec<ItemId> {
     let ids = store
         .create_items((0..n).map(content).collect())
         .expect("create");
+    signer.sign_items(store, &ids);
     for id in &ids {
-        store
-            .apply_action(*id, Action::SendForSignoff)
-            .expect("送审");
-        store.apply_action(*id, Action::SignOff).expect("签发");
         outbox::enqueue(store, *id).expect("报送");
     }
     ids
@@ -53,6 +50,8 @@ fn queue(store: &Store, n: usize) -> Vec<ItemId> {
 
 fn drain_1000(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
     let portal = PortalProcess::start_demo(PASSWORD);
+    let signer = HeadSigner::demo();
+    signer.register(&portal, PASSWORD);
     let dir = tempfile::tempdir().expect("temp dir");
     let store = SharedStore::new(Store::open(dir.path()).expect("store"));
     let profile = Profile::new(&portal.base_url, "jyj.xxy", None, None).expect("profile");
@@ -67,7 +66,7 @@ fn drain_1000(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
         b.iter_custom(|iters| {
             let mut total = Duration::ZERO;
             for _ in 0..iters {
-                store.with(|s| Ok(queue(s, 1000))).expect("queue");
+                store.with(|s| Ok(queue(s, 1000, &signer))).expect("queue");
                 let started = Instant::now();
                 let mut report = DrainReport::default();
                 rt.block_on(outbox::drain(&store, &session, &mut report, |_, _| {}))
@@ -86,7 +85,7 @@ fn apply_10000(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let ids = {
         let store = Store::open(dir.path()).expect("store");
-        let ids = queue(&store, N);
+        let ids = queue(&store, N, &HeadSigner::demo());
         for (i, (entry, _)) in store
             .pending_outbox(N as u32)
             .expect("outbox")

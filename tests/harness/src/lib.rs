@@ -11,7 +11,9 @@
 //! - [`keyring_session`]: a private D-Bus session bus with an unlocked
 //!   gnome-keyring, for child processes;
 //! - [`portal`]: the `baosong-portal demo` binary as a child process on a
-//!   fresh database, and [`bin`] to find workspace binaries.
+//!   fresh database, and [`bin`] to find workspace binaries;
+//! - [`signer`]: a unit head's key registered with that portal, to sign off
+//!   items in tests that are not about signing.
 //!
 //! Everything here panics with a message that says what went wrong and how to
 //! fix it (missing binary, missing system package), which is what a test
@@ -20,7 +22,9 @@
 pub mod fault_proxy;
 pub mod keyring_session;
 pub mod portal;
+pub mod signer;
 
 pub use fault_proxy::{Exchange, FaultConfig, FaultKind, FaultProxy, FaultStats};
 pub use keyring_session::KeyringSession;
 pub use portal::{PortalProcess, bin, free_port};
+pub use signer::HeadSigner;

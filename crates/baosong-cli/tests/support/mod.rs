@@ -8,14 +8,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
 use baosong_core::model::{ColumnRef, ItemContent};
-use baosong_core::{Action, ItemId, Store};
-use baosong_test_harness::{KeyringSession, PortalProcess};
+use baosong_core::{ItemId, Store};
+use baosong_test_harness::{HeadSigner, KeyringSession, PortalProcess};
 
 pub const PASSWORD: &str = "demo-密码-2026";
 
 pub struct Client {
     pub keyring: KeyringSession,
     pub data: tempfile::TempDir,
+    /// The unit head whose signature `signed_off` items carry.
+    pub signer: HeadSigner,
 }
 
 impl Client {
@@ -23,6 +25,7 @@ impl Client {
         Client {
             keyring: KeyringSession::start(),
             data: tempfile::tempdir().expect("temp dir"),
+            signer: HeadSigner::demo(),
         }
     }
 
@@ -108,13 +111,14 @@ impl Client {
             })
             .collect();
         let ids = store.create_items(contents).expect("create");
-        for id in &ids {
-            store
-                .apply_action(*id, Action::SendForSignoff)
-                .expect("送审");
-            store.apply_action(*id, Action::SignOff).expect("签发");
-        }
+        self.signer.sign_items(&store, &ids);
         ids
+    }
+
+    /// Registers the head's key with `portal`, so the items signed by
+    /// [`Client::signed_off`] are accepted there.
+    pub fn register_signer(&self, portal: &PortalProcess) {
+        self.signer.register(portal, PASSWORD);
     }
 }
 
