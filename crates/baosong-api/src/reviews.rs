@@ -140,6 +140,10 @@ pub struct ReviewDecision {
     pub opinion: String,
     pub comments: Vec<ReviewComment>,
     pub signoff: Option<Signoff>,
+    /// The public key (64 hex) of the key that made `signoff`, so the
+    /// author's computer can verify the signature before 报送.
+    #[serde(default)]
+    pub public_key: Option<String>,
 }
 
 /// A review as the portal keeps it.

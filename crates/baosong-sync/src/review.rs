@@ -345,7 +345,12 @@ fn portal_review(r: &api::Review) -> Result<PortalReview, SyncError> {
         None => None,
         Some(d) => {
             let signoff = match &d.signoff {
-                Some(s) => Some(new_signoff(&r.submission, s, &name(&d.by), "")?),
+                Some(s) => Some(new_signoff(
+                    &r.submission,
+                    s,
+                    &name(&d.by),
+                    d.public_key.as_deref().unwrap_or(""),
+                )?),
                 None => None,
             };
             Some(PortalDecision {
