@@ -100,8 +100,7 @@ fn submit_follow_return_resubmit_and_sign_out() {
         .body
         .push_str("\n参会人员：各区教育局分管负责同志。\n");
     store.save_content(ids[0], content, None).unwrap();
-    store.apply_action(ids[0], Action::SendForSignoff).unwrap();
-    store.apply_action(ids[0], Action::SignOff).unwrap();
+    client.signer.sign_items(&store, &[ids[0]]);
     let o = client.run(&["submit", &id], None);
     assert!(o.status.success(), "{}", text(&o));
     outputs.push(o);

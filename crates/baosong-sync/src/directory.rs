@@ -60,6 +60,8 @@ pub fn forget(store: &Store) -> Result<(), SyncError> {
         COLUMNS_KEY,
         COLUMNS_ETAG_KEY,
         baosong_core::store::CHANGES_CURSOR,
+        // Another person sees other reviews (a head: the unit's queue).
+        crate::review::REVIEWS_CURSOR,
     ] {
         store.delete_setting(key)?;
     }
