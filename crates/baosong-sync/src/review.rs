@@ -52,7 +52,11 @@ pub fn resolve(store: &Store, arg: &str) -> Result<Review, SyncError> {
     if let Ok(review) = store.find_review(arg) {
         return Ok(review);
     }
-    let id = store.resolve_id(arg)?;
+    let id = match store.resolve_id(arg) {
+        Ok(id) => id,
+        Err(StoreError::NotFound(_)) => return Ok(store.find_pending_review_by_item(arg)?),
+        Err(e) => return Err(e.into()),
+    };
     store
         .item_reviews(id)?
         .into_iter()

@@ -180,6 +180,17 @@ impl PortalApi {
         serde_json::from_slice(&r.bytes().expect("body")).expect("json")
     }
 
+    /// The HTTP status of `GET path`, for requests that should be refused.
+    pub fn get_status(&self, path: &str) -> u16 {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .expect("get")
+            .status()
+            .as_u16()
+    }
+
     /// A portal editor's decision on a submission.
     pub fn decide(&self, submission: &str, body: serde_json::Value) {
         let r = self

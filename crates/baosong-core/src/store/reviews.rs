@@ -440,6 +440,28 @@ impl Store {
         }
     }
 
+    /// The pending review of an item known here only through the portal's
+    /// queue (a head's computer), by the item id or a unique prefix of it:
+    /// the author tells the head the item's number, not the review's.
+    pub fn find_pending_review_by_item(&self, prefix: &str) -> Result<Review> {
+        let p = prefix.trim().to_ascii_lowercase();
+        if p.len() < 4 || !p.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            return Err(StoreError::NoSuchReview(prefix.to_string()));
+        }
+        let ids: Vec<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM reviews
+                 WHERE client_item_id LIKE ?1 || '%' AND status = 'pending' LIMIT 2",
+            )?
+            .query_map([&p], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        match ids.as_slice() {
+            [one] => get_review(&self.conn, one),
+            _ => Err(StoreError::NoSuchReview(prefix.to_string())),
+        }
+    }
+
     /// Every review of an item, newest first.
     pub fn item_reviews(&self, id: ItemId) -> Result<Vec<Review>> {
         let Loaded { seq, .. } = load(&self.conn, id)?;
