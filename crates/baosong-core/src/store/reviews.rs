@@ -401,12 +401,11 @@ impl Store {
     /// The submission request the review asks to sign (JSON), and the
     /// previous revision (JSON), as far as they are kept.
     pub fn review_payload(&self, review_id: &str) -> Result<(Option<String>, Option<String>)> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached("SELECT payload, previous FROM reviews WHERE id = ?1")?
             .query_row([review_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
-            .ok_or_else(|| StoreError::NoSuchReview(review_id.to_string()))?)
+            .ok_or_else(|| StoreError::NoSuchReview(review_id.to_string()))
     }
 
     /// 待我签发: pending reviews addressed to `user` or to any head.
@@ -653,7 +652,17 @@ impl Store {
                         &d.comments,
                     )?;
                 }
-                (ReviewStatus::Cancelled, _) => set_status(tx, &r.id, ReviewStatus::Cancelled)?,
+                (ReviewStatus::Cancelled, _) => {
+                    set_status(tx, &r.id, ReviewStatus::Cancelled)?;
+                    let loaded = local_item_for(tx, review_seq, r.revision)?;
+                    audit::append(
+                        tx,
+                        &r.from_user,
+                        "review_cancelled",
+                        loaded.as_ref().map(|l| &l.item),
+                        serde_json::json!({ "review_id": r.id, "via": "portal" }),
+                    )?;
+                }
                 _ => {}
             }
             get_review(tx, &r.id)
