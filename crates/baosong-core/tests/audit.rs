@@ -460,3 +460,82 @@ fn entries_from_before_the_chain_are_chained_once_at_open() {
         [(2, AuditProblemKind::Edited)]
     );
 }
+
+#[test]
+fn what_the_portal_says_about_reviews_is_audited() {
+    use baosong_core::model::{
+        NewReview, PortalDecision, PortalReview, ReviewPayloads, ReviewStatus,
+    };
+    let (_d, store) = temp_store();
+    let id = store.create_item(content("标题", "正文")).unwrap().id;
+    let via_portal = |store: &Store| {
+        let review_id = uuid::Uuid::now_v7().to_string();
+        store
+            .send_for_review(
+                id,
+                NewReview {
+                    id: review_id.clone(),
+                    to_user: Some("jyj.fzr".into()),
+                    ..Default::default()
+                },
+                |_, _| {
+                    Ok(ReviewPayloads {
+                        submission: Some("{}".into()),
+                        portal_request: Some("{}".into()),
+                    })
+                },
+            )
+            .unwrap();
+        review_id
+    };
+    let portal = |review_id: &str, status: ReviewStatus, revision: u32| PortalReview {
+        id: review_id.into(),
+        client_item_id: id.as_string(),
+        revision,
+        status,
+        from_user: "jyj.xxy".into(),
+        from_name: "张敏".into(),
+        to_user: Some("jyj.fzr".into()),
+        to_name: Some("李建国".into()),
+        title: "标题".into(),
+        note: String::new(),
+        submission: "{}".into(),
+        previous: None,
+        decision: Some(PortalDecision {
+            by: "jyj.fzr".into(),
+            by_name: "李建国".into(),
+            at: chrono::Utc::now(),
+            opinion: "同意报送".into(),
+            comments: vec![],
+            signoff: Some(common::stand_in_signoff("jyj.fzr")),
+        }),
+        created_at: chrono::Utc::now(),
+        updated_at: chrono::Utc::now(),
+    };
+    // The portal cancels the first review…
+    let first = via_portal(&store);
+    store
+        .apply_portal_review(&portal(&first, ReviewStatus::Cancelled, 1))
+        .unwrap();
+    // …and reports a sign-off on it afterwards: the first word stands,
+    // the second is noted (once, however often it is seen).
+    let late = portal(&first, ReviewStatus::SignedOff, 1);
+    store.apply_portal_review(&late).unwrap();
+    store.apply_portal_review(&late).unwrap();
+    let actions: Vec<String> = store
+        .audit_log(None)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "create",
+            "send_for_signoff",
+            "review_cancelled",
+            "review_decision_ignored"
+        ]
+    );
+    assert!(store.verify_audit().unwrap().is_clean());
+}

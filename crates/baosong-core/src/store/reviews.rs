@@ -596,7 +596,9 @@ impl Store {
                 .optional()?;
             let review_seq = match existing {
                 Some((seq, status)) => {
-                    if parse_status(&status)? != ReviewStatus::Pending {
+                    let kept = parse_status(&status)?;
+                    if kept != ReviewStatus::Pending {
+                        note_ignored_decision(tx, r, kept)?;
                         return get_review(tx, &r.id);
                     }
                     seq
@@ -778,6 +780,36 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// A later decision on a review already decided here, different from the
+/// one kept (the first wins): only noted in the audit log.
+fn note_ignored_decision(tx: &Transaction<'_>, r: &PortalReview, kept: ReviewStatus) -> Result<()> {
+    if r.status == kept || r.status == ReviewStatus::Pending {
+        return Ok(());
+    }
+    // Seen again (feed and stream), it is noted once. Rare: a scan will do.
+    let noted: bool = tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM audit_log WHERE action = 'review_decision_ignored'
+                 AND json_extract(detail, '$.review_id') = ?1
+                 AND json_extract(detail, '$.received') = ?2)",
+        )?
+        .query_row(params![r.id, r.status.code()], |row| row.get(0))?;
+    if noted {
+        return Ok(());
+    }
+    audit::append(
+        tx,
+        r.decision.as_ref().map_or(&r.from_user, |d| &d.by),
+        "review_decision_ignored",
+        None,
+        serde_json::json!({
+            "review_id": r.id,
+            "kept": kept.code(),
+            "received": r.status.code(),
+        }),
+    )
 }
 
 /// A review first seen in the portal's queue.

@@ -126,7 +126,7 @@ impl Walk {
         } else {
             self.written_at.get(prev_hash).map(|s| s + 1)
         };
-        let nearby = (row.seq - MOVE_WINDOW..=row.seq + MOVE_WINDOW).filter(|s| *s != row.seq);
+        let nearby = row.seq - MOVE_WINDOW..=row.seq + MOVE_WINDOW;
         after_prev
             .into_iter()
             .chain(nearby)
