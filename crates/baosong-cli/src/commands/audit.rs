@@ -51,7 +51,10 @@ fn verify(store: &Store, out: &mut Out) -> Result<u8, CliError> {
 
 fn report_text(report: &AuditReport, lang: Lang) -> String {
     let head = match (report.head_seq, report.head_hash.as_deref()) {
-        (Some(seq), Some(hash)) => format!("{}{seq}  {hash}", lang.pick("链头：第 ", "head: #")),
+        (Some(seq), Some(hash)) => match lang {
+            Lang::Zh => format!("链头：第 {seq} 条，{hash}"),
+            Lang::En => format!("head: entry {seq}, {hash}"),
+        },
         _ => lang.pick("链头：（空）", "head: (empty)").to_string(),
     };
     let mut lines = Vec::new();
