@@ -82,6 +82,9 @@ pub enum Command {
     },
     /// Make an earlier revision current again (as a new revision).
     Restore { id: String, revision: u32 },
+    /// The audit log (审计日志) and its hash chain: verify, log.
+    #[command(subcommand)]
+    Audit(crate::commands::audit::AuditCommand),
     /// Full-text search over titles, summaries and bodies (Chinese works).
     Search {
         query: String,

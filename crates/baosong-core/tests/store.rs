@@ -401,6 +401,15 @@ fn opens_databases_created_by_every_earlier_schema() {
             .unwrap();
         assert_eq!(next.revision, 3);
         assert_eq!(store.integrity_check().unwrap(), "ok");
+        // The old audit entries were chained at open; new ones follow.
+        let log = store.audit_log(None).unwrap();
+        assert!(log.iter().all(|e| e.hash.is_some()), "schema v{version}");
+        let report = store.verify_audit().unwrap();
+        assert!(
+            report.is_clean(),
+            "schema v{version}: {:?}",
+            report.problems
+        );
     }
 }
 

@@ -3,4 +3,13 @@
 /**
  * An entry of the append-only audit log.
  */
-export type AuditEntry = { seq: bigint, at: string, actor: string, action: string, item_id: string | null, revision: number | null, detail: string, };
+export type AuditEntry = { seq: bigint, at: string, actor: string, action: string, item_id: string | null, revision: number | null, detail: string, 
+/**
+ * The previous entry's hash (the genesis value for the first); see
+ * docs/audit.md. None only for an entry added behind Baosong's back.
+ */
+prev_hash: string | null, 
+/**
+ * SHA-256 over this entry's canonical form, `baosong-audit-v1`.
+ */
+hash: string | null, };

@@ -1,5 +1,6 @@
 //! One module per group of commands; `run` dispatches.
 
+pub mod audit;
 mod check;
 mod history;
 mod items;
@@ -17,7 +18,8 @@ use crate::cli::{Cli, Command, KeysCommand, ReviewCommand};
 use crate::error::CliError;
 use crate::output::Out;
 
-/// Runs a command; `Ok` carries the exit status (non-zero only for `check`).
+/// Runs a command; `Ok` carries the exit status (non-zero only for `check`
+/// and `audit verify`).
 pub fn run(cli: Cli, out: &mut Out) -> Result<u8, CliError> {
     let open = || -> Result<Store, CliError> {
         let dir = resolve_data_dir(cli.data_dir.as_deref())?;
@@ -70,6 +72,7 @@ pub fn run(cli: Cli, out: &mut Out) -> Result<u8, CliError> {
             _ => done(history::list(&open()?, out, &id)),
         },
         Command::Restore { id, revision } => done(history::restore(&open()?, out, &id, revision)),
+        Command::Audit(command) => audit::run(&open()?, out, command),
         Command::Search { query, limit } => done(items::search(&open()?, out, &query, limit)),
         Command::Check {
             files,

@@ -6,7 +6,7 @@
 use baosong_check::decision::{self, Decision, DecisionKind};
 use baosong_check::{BodyFormat, CheckInput, CheckReport, Checker};
 use chrono::Utc;
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::items::{Loaded, load, timestamp};
 use super::{Result, Store, StoreError, audit};
@@ -81,6 +81,32 @@ fn item_check(
         decisions,
         gate,
     })
+}
+
+/// The audit entry for a check run, unless the item's last one says the same.
+fn record_check_run(
+    tx: &Transaction<'_>,
+    actor: &str,
+    loaded: &Loaded,
+    check: &ItemCheck,
+) -> Result<()> {
+    let detail = serde_json::json!({
+        "content_hash": check.report.content_hash,
+        "lexicons": check.report.lexicons,
+        "findings": check.report.findings.len(),
+        "gate": check.gate,
+    });
+    let last: Option<(Option<u32>, String)> = tx
+        .prepare_cached(
+            "SELECT revision, detail FROM audit_log WHERE item_id = ?1 AND action = 'check'
+             ORDER BY seq DESC LIMIT 1",
+        )?
+        .query_row([loaded.item.id.as_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if last == Some((Some(loaded.item.revision), detail.to_string())) {
+        return Ok(());
+    }
+    audit::append(tx, actor, "check", Some(&loaded.item), detail)
 }
 
 /// The gate for `SendForSignoff`, inside the transaction that moves the item:
@@ -223,10 +249,16 @@ impl Store {
         &self.loaded_checker().0
     }
 
-    /// Checks an item as stored now, with the decisions in force.
+    /// Checks an item as stored now, with the decisions in force. The run
+    /// goes into the audit log unless it found what the last recorded run
+    /// of this revision found (opening the check panel twice is one run).
     pub fn check_item(&self, id: ItemId) -> Result<ItemCheck> {
-        let loaded = load(&self.conn, id)?;
-        item_check(&self.conn, self.checker(), &loaded)
+        self.write(|tx| {
+            let loaded = load(tx, id)?;
+            let check = item_check(tx, self.checker(), &loaded)?;
+            record_check_run(tx, &self.actor, &loaded, &check)?;
+            Ok(check)
+        })
     }
 
     /// Records a decision on one current finding (by fingerprint) and

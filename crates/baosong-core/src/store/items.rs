@@ -375,6 +375,16 @@ impl Store {
                     "signoff_invalidated": invalidated > 0,
                 }),
             )?;
+            if invalidated > 0 {
+                // Its own entry, so 签发已失效 is found by action like the rest.
+                super::signoffs::audit_invalidated(
+                    tx,
+                    &self.actor,
+                    &item,
+                    "edited",
+                    current.state,
+                )?;
+            }
             Ok(item)
         })
     }
@@ -388,19 +398,20 @@ impl Store {
             return Err(StoreError::NeedsReview);
         }
         self.write(|tx| {
-            let item = self.apply_in(tx, id, action.clone(), None)?;
-            if action == Action::SendForSignoff {
+            // 送审 records a review; its id goes into the audit entry.
+            let new = (action == Action::SendForSignoff).then(|| crate::model::NewReview {
+                id: uuid::Uuid::now_v7().to_string(),
+                ..Default::default()
+            });
+            let item = self.apply_in(tx, id, action.clone(), new.as_ref())?;
+            if let Some(new) = &new {
                 let seq = load(tx, id)?.seq;
-                let new = crate::model::NewReview {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    ..Default::default()
-                };
                 super::reviews::insert_local(
                     tx,
                     seq,
                     &item,
                     &self.actor,
-                    &new,
+                    new,
                     &Default::default(),
                 )?;
             }

@@ -2,7 +2,8 @@
 //!
 //! - `items` holds the current state of every item (稿件);
 //! - `revisions` keeps every saved version, so nothing typed is ever lost;
-//! - `audit_log` records who did what, in the same transaction as the change;
+//! - `audit_log` records who did what, in the same transaction as the change,
+//!   as a hash chain (see `audit` and docs/audit.md);
 //! - `item_grams` is the Chinese-capable full-text index (see [`search`]);
 //! - `check_decisions` / `check_reports` keep decisions on check findings and
 //!   the report an item was sent for sign-off with (see `checks`);
@@ -79,6 +80,8 @@ impl Store {
             "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;",
         )?;
         migrate(&mut conn)?;
+        // Entries from before the chain (schema v4 and earlier) join it once.
+        audit::backfill(&mut conn)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),

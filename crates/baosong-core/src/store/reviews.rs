@@ -401,12 +401,11 @@ impl Store {
     /// The submission request the review asks to sign (JSON), and the
     /// previous revision (JSON), as far as they are kept.
     pub fn review_payload(&self, review_id: &str) -> Result<(Option<String>, Option<String>)> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached("SELECT payload, previous FROM reviews WHERE id = ?1")?
             .query_row([review_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
-            .ok_or_else(|| StoreError::NoSuchReview(review_id.to_string()))?)
+            .ok_or_else(|| StoreError::NoSuchReview(review_id.to_string()))
     }
 
     /// 待我签发: pending reviews addressed to `user` or to any head.
@@ -619,7 +618,9 @@ impl Store {
                 .optional()?;
             let review_seq = match existing {
                 Some((seq, status)) => {
-                    if parse_status(&status)? != ReviewStatus::Pending {
+                    let kept = parse_status(&status)?;
+                    if kept != ReviewStatus::Pending {
+                        note_ignored_decision(tx, r, kept)?;
                         return get_review(tx, &r.id);
                     }
                     seq
@@ -675,7 +676,17 @@ impl Store {
                         &d.comments,
                     )?;
                 }
-                (ReviewStatus::Cancelled, _) => set_status(tx, &r.id, ReviewStatus::Cancelled)?,
+                (ReviewStatus::Cancelled, _) => {
+                    set_status(tx, &r.id, ReviewStatus::Cancelled)?;
+                    let loaded = local_item_for(tx, review_seq, r.revision)?;
+                    audit::append(
+                        tx,
+                        &r.from_user,
+                        "review_cancelled",
+                        loaded.as_ref().map(|l| &l.item),
+                        serde_json::json!({ "review_id": r.id, "via": "portal" }),
+                    )?;
+                }
                 _ => {}
             }
             get_review(tx, &r.id)
@@ -791,6 +802,36 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// A later decision on a review already decided here, different from the
+/// one kept (the first wins): only noted in the audit log.
+fn note_ignored_decision(tx: &Transaction<'_>, r: &PortalReview, kept: ReviewStatus) -> Result<()> {
+    if r.status == kept || r.status == ReviewStatus::Pending {
+        return Ok(());
+    }
+    // Seen again (feed and stream), it is noted once. Rare: a scan will do.
+    let noted: bool = tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM audit_log WHERE action = 'review_decision_ignored'
+                 AND json_extract(detail, '$.review_id') = ?1
+                 AND json_extract(detail, '$.received') = ?2)",
+        )?
+        .query_row(params![r.id, r.status.code()], |row| row.get(0))?;
+    if noted {
+        return Ok(());
+    }
+    audit::append(
+        tx,
+        r.decision.as_ref().map_or(&r.from_user, |d| &d.by),
+        "review_decision_ignored",
+        None,
+        serde_json::json!({
+            "review_id": r.id,
+            "kept": kept.code(),
+            "received": r.status.code(),
+        }),
+    )
 }
 
 /// A review first seen in the portal's queue.

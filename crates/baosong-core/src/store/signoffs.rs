@@ -170,27 +170,46 @@ impl Store {
     pub fn invalidate_signoff(&self, id: ItemId, reason: &str) -> Result<Item> {
         self.write(|tx| {
             let Loaded { seq, item: current } = load(tx, id)?;
-            invalidate_all(tx, seq, reason)?;
-            if current.state != ItemState::SignedOff {
+            let invalidated = invalidate_all(tx, seq, reason)?;
+            let item = if current.state == ItemState::SignedOff {
+                let item = Item {
+                    state: workflow::next_state(current.state, &Action::Edit)?,
+                    updated_at: Utc::now(),
+                    ..current.clone()
+                };
+                write_row(tx, Some(seq), &item)?;
+                item
+            } else if invalidated > 0 {
+                current.clone()
+            } else {
+                // Nothing was signed and nothing moved: nothing to record.
                 return Ok(current);
-            }
-            let state = workflow::next_state(current.state, &Action::Edit)?;
-            let item = Item {
-                state,
-                updated_at: Utc::now(),
-                ..current.clone()
             };
-            write_row(tx, Some(seq), &item)?;
-            audit::append(
-                tx,
-                &self.actor,
-                "signoff_invalidated",
-                Some(&item),
-                serde_json::json!({ "reason": reason, "from_state": current.state.code() }),
-            )?;
+            audit_invalidated(tx, &self.actor, &item, reason, current.state)?;
             Ok(item)
         })
     }
+}
+
+/// The audit entry for sign-offs of `item` marked invalid (签发已失效).
+pub(super) fn audit_invalidated(
+    tx: &Transaction<'_>,
+    actor: &str,
+    item: &Item,
+    reason: &str,
+    from_state: ItemState,
+) -> Result<()> {
+    audit::append(
+        tx,
+        actor,
+        "signoff_invalidated",
+        Some(item),
+        serde_json::json!({
+            "reason": reason,
+            "from_state": from_state.code(),
+            "to_state": item.state.code(),
+        }),
+    )
 }
 
 /// Refuses 报送 of an item revision nobody validly signed.

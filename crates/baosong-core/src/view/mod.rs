@@ -119,6 +119,80 @@ pub struct AuditEntry {
     pub item_id: Option<String>,
     pub revision: Option<u32>,
     pub detail: String,
+    /// The previous entry's hash (the genesis value for the first); see
+    /// docs/audit.md. None only for an entry added behind Baosong's back.
+    pub prev_hash: Option<String>,
+    /// SHA-256 over this entry's canonical form, `baosong-audit-v1`.
+    pub hash: Option<String>,
+}
+
+/// What `Store::verify_audit` found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AuditReport {
+    /// How many entries were checked.
+    pub entries: u32,
+    /// The last entry's number and hash: written down elsewhere (on the
+    /// printed form, in a message), they let a later check notice entries
+    /// removed from the end, which the chain alone cannot.
+    pub head_seq: Option<i64>,
+    pub head_hash: Option<String>,
+    /// Empty when the log is intact.
+    pub problems: Vec<AuditProblem>,
+}
+
+impl AuditReport {
+    pub fn is_clean(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// One entry that does not hold up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AuditProblem {
+    /// The entry (for `missing`, the first missing number).
+    pub seq: i64,
+    pub kind: AuditProblemKind,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+/// How an entry fails verification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum AuditProblemKind {
+    /// The entry no longer matches its hash: changed after it was written
+    /// (or made up, with a made-up hash).
+    Edited,
+    /// Numbers are missing before this entry: entries were deleted.
+    Missing,
+    /// A genuine entry now sits at another position than the one it was
+    /// written at: entries were reordered.
+    Moved,
+    /// The entry is not part of the chain (the entries around it link to
+    /// each other): it was inserted.
+    Inserted,
+    /// The entry is intact but does not link to the one before it: the
+    /// previous entry was replaced or the chain re-hashed from there.
+    BrokenLink,
+    /// The entry has no hash although the chain had begun before it: it was
+    /// added outside Baosong.
+    Unchained,
+}
+
+impl AuditProblemKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            AuditProblemKind::Edited => "edited",
+            AuditProblemKind::Missing => "missing",
+            AuditProblemKind::Moved => "moved",
+            AuditProblemKind::Inserted => "inserted",
+            AuditProblemKind::BrokenLink => "broken_link",
+            AuditProblemKind::Unchained => "unchained",
+        }
+    }
 }
 
 /// An error as shown to a person: a stable code for programs and tests, and the
