@@ -93,11 +93,7 @@ impl Store {
     }
 
     /// The report, decisions and time kept when `revision` passed the check.
-    fn stored_check(
-        &self,
-        seq: i64,
-        revision: u32,
-    ) -> Result<Option<StoredCheck>> {
+    fn stored_check(&self, seq: i64, revision: u32) -> Result<Option<StoredCheck>> {
         let row: Option<(String, String, String)> = self
             .conn
             .prepare_cached(
