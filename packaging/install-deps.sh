@@ -25,8 +25,11 @@ PACKAGES=(
   build-essential pkg-config file curl
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev
   libxdo-dev libssl-dev libdbus-1-dev
-  # fonts, so Chinese text renders
+  # fonts, so Chinese text renders; also the font the approval sheet PDF
+  # (baosong export sheet) embeds
   fonts-noto-cjk
+  # pdftotext, pdffonts, pdftoppm, pdfinfo: the sheet tests read the PDF back
+  poppler-utils
   # the secret store (keyring) the app keeps the portal sign-in in, and a
   # session bus for it and for desktop notifications (the notification plugin
   # talks D-Bus itself through zbus: no libnotify needed). dbus-x11 brings

@@ -187,6 +187,27 @@ pub enum Command {
         #[arg(long, value_name = "ENTRY")]
         retry: Option<String>,
     },
+    /// The registration record (登记) of an item: author, secrecy review,
+    /// 送审, 签发 and each step at the portal, with times.
+    Record { id: String },
+    /// Export documents about an item.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The printable approval sheet (信息报送审批单（保密审查单）) as PDF.
+    Sheet {
+        id: String,
+        /// Where to write the PDF.
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        /// A CJK font file (.ttf/.otf/.ttc) instead of the system's
+        /// (default: BAOSONG_CJK_FONT, else Noto CJK).
+        #[arg(long, value_name = "FILE")]
+        font: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -14,6 +14,7 @@ pub enum CliError {
     Lexicon(baosong_check::LexiconError),
     Usage(String),
     Sync(baosong_sync::SyncError),
+    Sheet(baosong_core::sheet::SheetError),
 }
 
 impl From<StoreError> for CliError {
@@ -56,6 +57,7 @@ impl CliError {
             CliError::Lexicon(_) => "lexicon",
             CliError::Usage(_) => "usage",
             CliError::Sync(_) => "sync",
+            CliError::Sheet(e) => e.code(),
         }
     }
 
@@ -96,6 +98,7 @@ impl CliError {
             (CliError::Lexicon(e), Lang::En) => e.message().en,
             (CliError::Usage(m), _) => m.clone(),
             (CliError::Sync(e), _) => e.message(lang),
+            (CliError::Sheet(e), _) => e.message(lang),
         }
     }
 }

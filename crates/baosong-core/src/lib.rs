@@ -8,6 +8,7 @@ pub mod columns;
 pub mod i18n;
 pub mod model;
 pub mod render;
+pub mod sheet;
 pub mod store;
 pub mod view;
 pub mod workflow;

@@ -2,6 +2,7 @@
 
 pub mod audit;
 mod check;
+mod export;
 mod history;
 mod items;
 mod links;
@@ -14,7 +15,7 @@ use baosong_core::columns::default_columns;
 use baosong_core::model::ColumnRef;
 use baosong_core::store::resolve_data_dir;
 
-use crate::cli::{Cli, Command, KeysCommand, ReviewCommand};
+use crate::cli::{Cli, Command, ExportCommand, KeysCommand, ReviewCommand};
 use crate::error::CliError;
 use crate::output::Out;
 
@@ -127,6 +128,12 @@ pub fn run(cli: Cli, out: &mut Out) -> Result<u8, CliError> {
         Command::Keys(KeysCommand::Show) => done(review::keys_show(open()?, out)),
         Command::Keys(KeysCommand::Rotate) => done(review::keys_rotate(open()?, out)),
         Command::Outbox { all, retry } => done(sync::outbox(&open()?, out, all, retry.as_deref())),
+        Command::Record { id } => done(export::record(&open()?, out, &id)),
+        Command::Export(ExportCommand::Sheet {
+            id,
+            out: file,
+            font,
+        }) => done(export::sheet(&open()?, out, &id, &file, font)),
     }
 }
 

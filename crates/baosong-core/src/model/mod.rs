@@ -7,6 +7,7 @@
 mod ids;
 mod item;
 mod outbox;
+mod registration;
 mod review;
 
 pub use ids::ItemId;
@@ -17,6 +18,10 @@ pub use item::{
 pub use outbox::{
     AppliedChange, NewOutboxEntry, OutboxEntry, OutboxKind, OutboxStatus, PortalChange, PortalLink,
     StatusEvent,
+};
+pub use registration::{
+    CheckSummary, DecidedFinding, PortalStep, PortalSteps, RegistrationRecord, SecrecyReview,
+    SentForReview, SignoffRecord, key_fingerprint,
 };
 pub use review::{
     NewReview, NewSignoff, PortalDecision, PortalReview, Review, ReviewComment, ReviewOrigin,

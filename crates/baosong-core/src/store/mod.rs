@@ -22,6 +22,7 @@ mod error;
 mod items;
 mod outbox;
 mod portal;
+mod registration;
 mod reviews;
 mod revisions;
 pub mod schema;

@@ -42,7 +42,7 @@ fn decode(r: &Row<'_>) -> rusqlite::Result<RawSignoff> {
     ))
 }
 
-fn read(
+pub(super) fn read(
     conn: &rusqlite::Connection,
     id: ItemId,
     condition: &str,
