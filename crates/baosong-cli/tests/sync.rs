@@ -100,8 +100,8 @@ fn submit_follow_return_resubmit_and_sign_out() {
         .body
         .push_str("\n参会人员：各区教育局分管负责同志。\n");
     store.save_content(ids[0], content, None).unwrap();
-    store.apply_action(ids[0], Action::SendForSignoff).unwrap();
-    store.apply_action(ids[0], Action::SignOff).unwrap();
+    // Core schema v5: 签发 is the head's signature (fc4b6cb), not an action.
+    client.signer.sign_items(&store, &[ids[0]]);
     let o = client.run(&["submit", &id], None);
     assert!(o.status.success(), "{}", text(&o));
     outputs.push(o);
