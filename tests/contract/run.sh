@@ -11,7 +11,8 @@
 # requirements.txt) into a venv under ~/.cache/baosong/ on first use.
 #
 #   BAOSONG_CONTRACT_EXAMPLES=30   examples per operation (default 30)
-#   BAOSONG_CONTRACT_USERS="jyj.xxy editor"   whose bearer token to test with
+#   BAOSONG_CONTRACT_USERS="jyj.xxy jyj.fzr editor"   whose bearer token to test with
+#   (jyj.fzr, a unit head, reaches the signing-key and review-decision paths)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -60,7 +61,7 @@ token_for() {
 rc=0
 # schemathesis keeps a cache (.schemathesis/) in the working directory.
 cd "$work"
-for user in ${BAOSONG_CONTRACT_USERS:-jyj.xxy editor}; do
+for user in ${BAOSONG_CONTRACT_USERS:-jyj.xxy jyj.fzr editor}; do
   token=$(token_for "$user")
   echo "contract: schemathesis as $user against $base"
   # /events is an endless SSE stream: covered by the Rust integration tests.

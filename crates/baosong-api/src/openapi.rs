@@ -456,6 +456,7 @@ fn list_keys() {}
         (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the owner or an administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such key", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong shape, or the reason is too long", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
     )
 )]

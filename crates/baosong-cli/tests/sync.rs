@@ -100,6 +100,7 @@ fn submit_follow_return_resubmit_and_sign_out() {
         .body
         .push_str("\n参会人员：各区教育局分管负责同志。\n");
     store.save_content(ids[0], content, None).unwrap();
+    // Core schema v5: 签发 is the head's signature (fc4b6cb), not an action.
     client.signer.sign_items(&store, &[ids[0]]);
     let o = client.run(&["submit", &id], None);
     assert!(o.status.success(), "{}", text(&o));

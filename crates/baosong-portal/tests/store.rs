@@ -7,7 +7,7 @@ use baosong_api::{DecisionAction, DecisionRequest, ProblemCode, SubmissionStatus
 use baosong_portal::Error;
 use baosong_portal::db::tokens::{self, Lifetimes, Refreshed};
 use baosong_portal::db::users::Principal;
-use baosong_portal::db::{Db, changes, schema, submissions};
+use baosong_portal::db::{Db, changes, keys, reviews, schema, submissions};
 use baosong_portal::secrets::token_hash;
 
 fn editor() -> Principal {
@@ -52,6 +52,34 @@ fn opens_databases_created_by_every_earlier_schema() {
         assert_eq!(sub.returned_reason.as_deref(), Some("请补充参会人员"));
         assert_eq!(sub.client_revision, Some(3));
         assert_eq!(sub.history.len(), 2);
+        // Schema v3 keeps who signed a revision off; older revisions had no
+        // verified signer.
+        let signer = sub.signed_by.as_ref().map(|a| a.username.as_str());
+        assert_eq!(
+            signer,
+            (version >= 3).then_some("jyj.fzr"),
+            "schema v{version}"
+        );
+        if version >= 3 {
+            let keys = db.read(|c| keys::list(c, Some("jyj.fzr"))).unwrap();
+            assert_eq!(keys.len(), 2);
+            assert!(keys[0].superseded_at.is_none() && keys[1].superseded_at.is_some());
+            let head = Principal {
+                user_id: 3,
+                username: "jyj.fzr".into(),
+                display_name: "李建国".into(),
+                role: baosong_api::Role::UnitHead,
+                unit: Some(baosong_api::Unit {
+                    id: "sjyj".into(),
+                    name: "市教育局".into(),
+                }),
+                family_id: 0,
+            };
+            let queue = db.read(move |c| reviews::page(c, &head, 0, 10)).unwrap();
+            assert_eq!(queue.reviews.len(), 1);
+            assert_eq!(queue.reviews[0].note, "请审核");
+            assert_eq!(queue.reviews[0].to.as_ref().unwrap().display_name, "李建国");
+        }
         let page = db.read(|c| changes::page(c, &who, 0, 10)).unwrap();
         assert_eq!(page.changes.len(), 2);
         // And it keeps working: the feed continues after the old entries.

@@ -136,7 +136,12 @@ pub fn authenticate(conn: &Connection, token: &str) -> Result<Principal> {
     if revoked || disabled {
         return Err(Error::code(ProblemCode::Unauthenticated));
     }
-    if expires <= unix_now() {
+    // Expiry is kept in whole seconds from a truncated "now", so a token
+    // issued at S.9 with a 1-second lifetime has expires_at = S+1. Treating
+    // the whole second S+1 as still valid makes every token live at least
+    // its `expires_in` (up to one second longer) instead of as little as
+    // 0.1 s, which made short lifetimes (and a test using them) flaky.
+    if expires < unix_now() {
         return Err(Error::code(ProblemCode::TokenExpired));
     }
     Ok(Principal {
