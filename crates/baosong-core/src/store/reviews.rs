@@ -401,12 +401,11 @@ impl Store {
     /// The submission request the review asks to sign (JSON), and the
     /// previous revision (JSON), as far as they are kept.
     pub fn review_payload(&self, review_id: &str) -> Result<(Option<String>, Option<String>)> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached("SELECT payload, previous FROM reviews WHERE id = ?1")?
             .query_row([review_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
-            .ok_or_else(|| StoreError::NoSuchReview(review_id.to_string()))?)
+            .ok_or_else(|| StoreError::NoSuchReview(review_id.to_string()))
     }
 
     /// 待我签发: pending reviews addressed to `user` or to any head.
