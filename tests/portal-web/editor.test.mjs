@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { api, signIn, startPortal, submissionRequest } from './portal.mjs';
+import { api, registerHeadKey, signIn, signOff, startPortal, submissionRequest } from './portal.mjs';
 
 const PASSWORD = 'Demo-密码-' + randomUUID().slice(0, 8);
 const CHROMIUM = process.env.BAOSONG_CHROMIUM ?? '/usr/bin/chromium';
@@ -40,13 +40,15 @@ after(async () => {
 });
 
 test('an editor returns a submission with a reason in the browser', async (t) => {
-  // A liaison officer of 市教育局 submits over the API.
+  // A liaison officer of 市教育局 submits over the API, the item
+  // signed off by the unit head 李建国 (jyj.fzr) with a registered key.
   const officer = await signIn(portal.base, 'jyj.xxy', PASSWORD);
+  const head = await registerHeadKey(portal.base, await signIn(portal.base, 'jyj.fzr', PASSWORD), 'jyj.fzr');
   const title = `秋季学期校园安全工作会议 ${randomUUID().slice(0, 6)}`;
   const created = await api(portal.base, 'POST', '/submissions', {
     token: officer,
     headers: { 'idempotency-key': randomUUID() },
-    body: submissionRequest(title),
+    body: signOff(submissionRequest(title), head),
   });
   assert.equal(created.status, 201, created.text);
   const id = created.json.id;
@@ -76,7 +78,12 @@ test('an editor returns a submission with a reason in the browser', async (t) =>
     await Promise.all([page.waitForURL(/status=received/), page.click('form.filters button')]);
     await Promise.all([page.waitForURL(`**/editor/submissions/${id}`), page.click(`text=${title}`)]);
     assert.equal((await page.textContent('#title')).trim(), title);
-    assert.match(await page.textContent('#signoff'), /未签发（签发功能在后续版本提供）/);
+    const signoff = await page.textContent('#signoff');
+    assert.match(signoff, /签名已验证/);
+    assert.match(signoff, /李建国（jyj\.fzr）/);
+    assert.match(signoff, /同意报送/);
+    const fingerprint = head.keyId.toUpperCase().match(/.{4}/g).join(' ');
+    assert.ok(signoff.includes(fingerprint), `fingerprint ${fingerprint} shown`);
     assert.match(await page.textContent('#item-body'), /压实校园安全责任/);
 
     // Return it with a reason.

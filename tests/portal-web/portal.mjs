@@ -1,6 +1,6 @@
 // Starting the real `baosong-portal demo` binary and talking to its API.
 import { spawn } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -135,5 +135,75 @@ export function submissionRequest(title) {
     body_markdown: bodyMarkdown,
     body_html: bodyHtml,
     content_hash: contentHash(item, bodyMarkdown, bodyHtml),
+  };
+}
+
+/** `<name>:<len>:<value>\n` entries after a version line (docs/api/README.md). */
+function canonical(versionLine) {
+  const parts = [Buffer.from(versionLine)];
+  return {
+    entry(name, value) {
+      const v = Buffer.from(String(value), 'utf8');
+      parts.push(Buffer.from(`${name}:${v.length}:`), v, Buffer.from('\n'));
+    },
+    bytes: () => Buffer.concat(parts),
+  };
+}
+
+/** docs/api/README.md, "Sign-off": the canonical check report's hash. */
+function checkReportHash(report = {}) {
+  const c = canonical('baosong-check-report-v1\n');
+  const s = report.summary ?? {};
+  const findings = report.findings ?? [];
+  c.entry('engine', report.engine ?? '');
+  c.entry('checked_at', report.checked_at ?? '');
+  c.entry('summary.blockers', s.blockers ?? 0);
+  c.entry('summary.errors', s.errors ?? 0);
+  c.entry('summary.warnings', s.warnings ?? 0);
+  c.entry('summary.infos', s.infos ?? 0);
+  c.entry('findings', findings.length);
+  if (findings.length) throw new Error('checkReportHash: findings are not needed by these tests');
+  return createHash('sha256').update(c.bytes()).digest('hex');
+}
+
+/** A unit head's Ed25519 key, registered with the portal (POST /me/keys). */
+export async function registerHeadKey(base, token, username) {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const publicHex = Buffer.from(publicKey.export({ format: 'jwk' }).x, 'base64url').toString('hex');
+  const r = await api(base, 'POST', '/me/keys', { token, body: { public_key: publicHex, label: 'portal-web' } });
+  if (r.status !== 201) throw new Error(`register key: ${r.status} ${r.text}`);
+  // Signatures must come after the registration (microseconds on the portal).
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  return { username, keyId: r.json.key_id, privateKey };
+}
+
+/** RFC 3339 as the portal writes it back (chrono AutoSi: no fraction at whole seconds). */
+function rfc3339(date) {
+  const iso = date.toISOString();
+  return date.getUTCMilliseconds() === 0 ? iso.replace('.000Z', 'Z') : iso;
+}
+
+/** `req` with a sign-off by `head` (from registerHeadKey): docs/api/README.md, "Sign-off". */
+export function signOff(req, head, opinion = '同意报送') {
+  const signedAt = rfc3339(new Date());
+  const c = canonical('baosong-signoff-v1\n');
+  c.entry('client_item_id', req.client_item_id);
+  c.entry('content_hash', req.content_hash);
+  const attachments = req.attachments ?? [];
+  c.entry('attachments', attachments.length);
+  for (const a of attachments) {
+    c.entry('attachment.sha256', a.sha256);
+    c.entry('attachment.name', a.name);
+    c.entry('attachment.size', a.size);
+  }
+  c.entry('check_report_hash', checkReportHash(req.check));
+  c.entry('signer', head.username);
+  c.entry('key_id', head.keyId);
+  c.entry('signed_at', signedAt);
+  c.entry('opinion', opinion);
+  const signature = sign(null, c.bytes(), head.privateKey).toString('hex');
+  return {
+    ...req,
+    signoff: { signer: head.username, key_id: head.keyId, signature, signed_at: signedAt, opinion },
   };
 }

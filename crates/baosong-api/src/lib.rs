@@ -47,8 +47,8 @@ pub use me::{Actor, Me, Role, Unit, User};
 pub use openapi::{ApiDoc, openapi, openapi_json};
 pub use problem::{FieldError, Problem, ProblemCode};
 pub use reviews::{
-    PreviousRevision, Review, ReviewAction, ReviewComment, ReviewDecision, ReviewDecisionRequest,
-    ReviewPage, ReviewRequest, ReviewStatus, ReviewsQuery, TextAnchor,
+    PreviousRevision, Review, ReviewAction, ReviewChange, ReviewComment, ReviewDecision,
+    ReviewDecisionRequest, ReviewPage, ReviewRequest, ReviewStatus, ReviewsQuery, TextAnchor,
 };
 pub use status::{InvalidTransition, SubmissionStatus, Transition};
 pub use submission::{

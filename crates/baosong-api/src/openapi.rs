@@ -59,7 +59,8 @@ portal and follows what the portal does with them. Every error is RFC 9457 \
     components(schemas(
         crate::problem::ProblemCode,
         crate::status::Transition,
-        crate::changes::StatusChange
+        crate::changes::StatusChange,
+        crate::reviews::ReviewChange
     )),
     modifiers(&BearerAuth),
     tags(
@@ -365,7 +366,9 @@ fn changes() {}
     summary = "Live status changes (Server-Sent Events)",
     description = "Events named `status_change` with `id` = the change's cursor and `data` = a \
 `StatusChange` as JSON; comment lines keep the connection alive. `Last-Event-ID` resumes after \
-that change, sending the missed ones first.",
+that change, sending the missed ones first. The unit's heads and a review's sender also get \
+`review_change` events (`data` = a `ReviewChange`, no `id`, not replayed): fetch \
+`GET /reviews?since=` on one.",
     security(("bearer" = [])),
     params(
         ("Last-Event-ID" = Option<String>, Header, description = "Resume after this change's cursor")
@@ -390,6 +393,7 @@ fn events() {}
     request_body = RegisterKeyRequest,
     responses(
         (status = 201, description = "Registered", body = SigningKeyInfo),
+        (status = 200, description = "The caller registered this key before; nothing changed", body = SigningKeyInfo),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
@@ -474,7 +478,7 @@ fn revoke_key() {}
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not send for review", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The id is used by another review", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`review_id_in_use`: the id is used by another review", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid content, unknown column or head", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
     )
@@ -492,7 +496,7 @@ fn send_review() {}
     params(ReviewsQuery),
     responses(
         (status = 200, description = "A page of reviews, oldest change first", body = ReviewPage),
-        (status = 400, description = "`invalid_cursor`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`invalid_cursor` or bad limit", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a member of a unit", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
@@ -509,6 +513,7 @@ fn list_reviews() {}
     security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "The review id")),
     responses(
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
         (status = 200, description = "The review", body = Review),
         (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such review visible to the caller", body = Problem, content_type = "application/problem+json"),
@@ -551,6 +556,7 @@ fn decide_review() {}
     security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "The review id")),
     responses(
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
         (status = 200, description = "Cancelled", body = Review),
         (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the sender", body = Problem, content_type = "application/problem+json"),

@@ -82,6 +82,9 @@ pub enum ProblemCode {
     SigningTimeInvalid,
     /// 409: this public key is already registered.
     KeyAlreadyRegistered,
+    /// 409: a review with this id exists, sent by someone else or with
+    /// another body; choose a new id.
+    ReviewIdInUse,
     /// 429: too many requests; wait `Retry-After` seconds.
     RateLimited,
     /// 500: the portal failed; the request may be retried.
@@ -91,7 +94,7 @@ pub enum ProblemCode {
 }
 
 impl ProblemCode {
-    pub const ALL: [ProblemCode; 35] = [
+    pub const ALL: [ProblemCode; 36] = [
         ProblemCode::InvalidJson,
         ProblemCode::InvalidUtf8,
         ProblemCode::InvalidBody,
@@ -124,6 +127,7 @@ impl ProblemCode {
         ProblemCode::SignerWrongUnit,
         ProblemCode::SigningTimeInvalid,
         ProblemCode::KeyAlreadyRegistered,
+        ProblemCode::ReviewIdInUse,
         ProblemCode::RateLimited,
         ProblemCode::Internal,
         ProblemCode::Unavailable,
@@ -165,6 +169,7 @@ impl ProblemCode {
             SignerWrongUnit => "signer_wrong_unit",
             SigningTimeInvalid => "signing_time_invalid",
             KeyAlreadyRegistered => "key_already_registered",
+            ReviewIdInUse => "review_id_in_use",
             RateLimited => "rate_limited",
             Internal => "internal",
             Unavailable => "unavailable",
@@ -186,7 +191,7 @@ impl ProblemCode {
             Forbidden => 403,
             NotFound => 404,
             MethodNotAllowed => 405,
-            InvalidTransition | KeyAlreadyRegistered => 409,
+            InvalidTransition | KeyAlreadyRegistered | ReviewIdInUse => 409,
             PreconditionFailed => 412,
             PayloadTooLarge => 413,
             UnsupportedMediaType => 415,
@@ -236,6 +241,7 @@ impl ProblemCode {
             SignerWrongUnit => "Signer is not a head of the unit",
             SigningTimeInvalid => "Signing time outside the key's validity",
             KeyAlreadyRegistered => "Key already registered",
+            ReviewIdInUse => "Review id in use",
             RateLimited => "Too many requests",
             Internal => "Internal error",
             Unavailable => "Service unavailable",
@@ -284,6 +290,7 @@ impl ProblemCode {
             SignerWrongUnit => "签发人不是报送单位的负责人。",
             SigningTimeInvalid => "签发时间不在该密钥的有效期内。",
             KeyAlreadyRegistered => "该公钥已经登记过。",
+            ReviewIdInUse => "该送审编号已被另一份送审使用，请换一个编号。",
             RateLimited => "请求过于频繁，请稍后再试。",
             Internal => "门户网站服务器出错，请稍后重试。",
             Unavailable => "门户网站暂时无法处理请求，请稍后重试。",
@@ -334,6 +341,9 @@ impl ProblemCode {
             SignerWrongUnit => "The signer is not a head of the submitting unit.",
             SigningTimeInvalid => "The signing time is outside the key's validity.",
             KeyAlreadyRegistered => "This public key is already registered.",
+            ReviewIdInUse => {
+                "A review with this id exists with another body or sender; use a new id."
+            }
             RateLimited => "Too many requests; try again later.",
             Internal => "The portal failed; try again later.",
             Unavailable => "The portal cannot take requests right now; try again later.",

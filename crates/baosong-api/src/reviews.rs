@@ -183,3 +183,21 @@ pub struct ReviewsQuery {
     /// 1–500, default 100.
     pub limit: Option<u32>,
 }
+
+/// The SSE event name of a change in the review queue (`GET /events`).
+pub const REVIEW_CHANGE_EVENT: &str = "review_change";
+
+/// `data` of a `review_change` event: a review the listener may see was
+/// sent, decided or cancelled. The event has no `id` (it does not move the
+/// status feed's `Last-Event-ID`); fetch `GET /reviews?since=` to get it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReviewChange {
+    /// The review feed position of this change (a `GET /reviews` cursor).
+    pub cursor: String,
+    pub review_id: Uuid,
+    pub unit_id: String,
+    pub status: ReviewStatus,
+    /// Who made the change.
+    pub by: Actor,
+    pub at: DateTime<Utc>,
+}

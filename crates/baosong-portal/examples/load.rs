@@ -14,18 +14,21 @@
 //!
 //! `--mode submit`: `POST /submissions` of an item whose JSON is about
 //! `--body-kib` KiB, each with a fresh `Idempotency-Key` (liaison officer
-//! `jyj.xxy`). `--mode changes`: `GET /submissions/changes?limit=100` (one
+//! `jyj.xxy`), signed off by the unit head `--head` (`jyj.fzr`, same
+//! password), who registers a fresh signing key first. `--mode changes`: `GET /submissions/changes?limit=100` (one
 //! page of 100 changes) as the same user.
 
 use std::time::{Duration, Instant};
 
-use baosong_api::{ItemMetadata, SubmissionRequest, content_hash};
+use baosong_api::{ItemMetadata, SubmissionRequest, content_hash, signing};
+use ed25519_dalek::SigningKey;
 use uuid::Uuid;
 
 struct Args {
     base: String,
     password: String,
     user: String,
+    head: String,
     pid: Option<u32>,
     mode: String,
     concurrency: usize,
@@ -38,6 +41,7 @@ fn parse_args() -> Result<Args, String> {
         base: "http://127.0.0.1:8788".into(),
         password: String::new(),
         user: "jyj.xxy".into(),
+        head: "jyj.fzr".into(),
         pid: None,
         mode: "submit".into(),
         concurrency: 32,
@@ -52,6 +56,7 @@ fn parse_args() -> Result<Args, String> {
             "--base" => a.base = value,
             "--password" => a.password = value,
             "--user" => a.user = value,
+            "--head" => a.head = value,
             "--pid" => a.pid = Some(num(&value)? as u32),
             "--mode" => a.mode = value,
             "--concurrency" => a.concurrency = num(&value)? as usize,
@@ -63,7 +68,8 @@ fn parse_args() -> Result<Args, String> {
     Ok(a)
 }
 
-fn request(body_kib: usize) -> Result<String, String> {
+/// A submission of about `body_kib` KiB, signed off by `head` with `key`.
+fn request(body_kib: usize, head: &str, key: &SigningKey) -> Result<String, String> {
     let item = ItemMetadata {
         title: "市教育局召开2026年秋季学期校园安全工作会议".into(),
         column_id: "bmdt".into(),
@@ -96,7 +102,58 @@ fn request(body_kib: usize) -> Result<String, String> {
         attachments: Vec::new(),
         signoff: None,
     };
+    let signoff = signing::sign(
+        &req,
+        key,
+        head,
+        chrono::Utc::now(),
+        signing::DEFAULT_OPINION,
+    );
+    let req = SubmissionRequest {
+        signoff: Some(signoff),
+        ..req
+    };
     serde_json::to_string(&req).map_err(|e| e.to_string())
+}
+
+async fn sign_in(client: &reqwest::Client, args: &Args, user: &str) -> Result<String, String> {
+    let login: serde_json::Value = client
+        .post(format!("{}/api/v1/auth/token", args.base))
+        .json(&serde_json::json!({"username": user, "password": args.password}))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(login["access_token"]
+        .as_str()
+        .ok_or_else(|| format!("sign-in of {user} failed: {login}"))?
+        .to_string())
+}
+
+/// A fresh key for the head, registered (`POST /me/keys`).
+async fn register_head_key(client: &reqwest::Client, args: &Args) -> Result<SigningKey, String> {
+    let token = sign_in(client, args, &args.head).await?;
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| e.to_string())?;
+    let key = SigningKey::from_bytes(&seed);
+    let r = client
+        .post(format!("{}/api/v1/me/keys", args.base))
+        .bearer_auth(token)
+        .json(&serde_json::json!({
+            "public_key": signing::public_key_hex(&key.verifying_key()),
+            "label": "load test",
+        }))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if !r.status().is_success() {
+        return Err(format!("registering the head's key: {}", r.status()));
+    }
+    // Sign after the registration instant.
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    Ok(key)
 }
 
 /// (VmRSS, VmHWM, Pss) in KiB.
@@ -125,20 +182,9 @@ async fn main() -> Result<(), String> {
         .pool_max_idle_per_host(args.concurrency)
         .build()
         .map_err(|e| e.to_string())?;
-    let login: serde_json::Value = client
-        .post(format!("{}/api/v1/auth/token", args.base))
-        .json(&serde_json::json!({"username": args.user, "password": args.password}))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?
-        .json()
-        .await
-        .map_err(|e| e.to_string())?;
-    let token = login["access_token"]
-        .as_str()
-        .ok_or_else(|| format!("sign-in failed: {login}"))?
-        .to_string();
-    let body = axum::body::Bytes::from(request(args.body_kib)?);
+    let token = sign_in(&client, &args, &args.user).await?;
+    let key = register_head_key(&client, &args).await?;
+    let body = axum::body::Bytes::from(request(args.body_kib, &args.head, &key)?);
     println!(
         "mode {} concurrency {} for {} s; request body {} bytes",
         args.mode,

@@ -7,6 +7,7 @@
 //! - [`db`]: one SQLite file (WAL, migrations), one writer, pooled readers;
 //! - [`validate`], [`checks`]: what is checked on receipt (refused) and what
 //!   the portal's own run of the check engine finds (recorded);
+//! - [`signoff`]: verifying a unit head's sign-off (签发) signature;
 //! - [`web`]: the portal editors' web pages (`/editor`);
 //! - [`demo`]: the ready-made demo instance;
 //! - [`config`]: every limit and lifetime, with production defaults.
@@ -22,6 +23,7 @@ pub mod error;
 pub mod ratelimit;
 pub mod secrets;
 pub mod server;
+pub mod signoff;
 pub mod validate;
 pub mod web;
 

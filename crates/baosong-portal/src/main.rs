@@ -10,6 +10,7 @@ use baosong_api::{ColumnKind, Role};
 use baosong_portal::config::DEFAULT_LISTEN;
 use baosong_portal::db::Db;
 use baosong_portal::db::columns::{self, NewColumn};
+use baosong_portal::db::keys;
 use baosong_portal::db::users::{self, NewUser};
 use baosong_portal::{Config, Error, PasswordParams, Rate, RunningServer, demo, secrets};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -61,8 +62,35 @@ enum Command {
         #[command(subcommand)]
         action: ColumnAction,
     },
+    /// 管理签发密钥 / Manage unit heads' signing keys.
+    Key {
+        #[command(subcommand)]
+        action: KeyAction,
+    },
     /// 输出 OpenAPI 文档 / Print the OpenAPI document (docs/api/openapi.json).
     Openapi,
+}
+
+#[derive(Subcommand)]
+enum KeyAction {
+    /// 列出签发密钥 / List signing keys.
+    List {
+        #[arg(long, env = "BAOSONG_PORTAL_DB")]
+        db: PathBuf,
+        /// 只列此用户的密钥 / Only this user's keys.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// 吊销签发密钥（此后用它的签名一律无效）/ Revoke a signing key (its signatures verify no more).
+    Revoke {
+        #[arg(long, env = "BAOSONG_PORTAL_DB")]
+        db: PathBuf,
+        /// 密钥编号 / The key id.
+        key_id: String,
+        /// 吊销原因 / Why.
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Args)]
@@ -320,6 +348,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             println!("已新增栏目 {id}（{name}）。Column added.");
             Ok(())
         }
+        Command::Key { action } => keys_command(action),
         Command::Openapi => {
             let mut out = std::io::stdout().lock();
             match out
@@ -330,6 +359,50 @@ fn run(cli: Cli) -> Result<(), Error> {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 other => Ok(other?),
             }
+        }
+    }
+}
+
+fn keys_command(action: KeyAction) -> Result<(), Error> {
+    match action {
+        KeyAction::List { db, user } => {
+            let keys = Db::open(&db, true)?.read(move |c| keys::list(c, user.as_deref()))?;
+            let mut out = std::io::stdout().lock();
+            for k in &keys {
+                let state = match (&k.revoked_at, &k.superseded_at) {
+                    (Some(at), _) => format!(
+                        "已吊销 revoked {}（{}）",
+                        at.to_rfc3339(),
+                        k.revoked_reason.as_deref().unwrap_or("")
+                    ),
+                    (None, Some(at)) => format!("已更换 superseded {}", at.to_rfc3339()),
+                    (None, None) => "当前 current".to_string(),
+                };
+                let _ = writeln!(
+                    out,
+                    "{}  {} ({})  {}  {}  登记 created {}  {}",
+                    k.key_id,
+                    k.owner.username,
+                    k.owner.display_name,
+                    k.unit_id,
+                    k.fingerprint,
+                    k.created_at.to_rfc3339(),
+                    state
+                );
+            }
+            if keys.is_empty() {
+                let _ = writeln!(out, "没有签发密钥。No signing keys.");
+            }
+            Ok(())
+        }
+        KeyAction::Revoke { db, key_id, reason } => {
+            let id = key_id.clone();
+            let key = Db::open(&db, true)?.write(move |w| keys::revoke(w, None, &id, &reason))?;
+            println!(
+                "已吊销 {} 的签发密钥 {}。Key revoked.",
+                key.owner.username, key.key_id
+            );
+            Ok(())
         }
     }
 }

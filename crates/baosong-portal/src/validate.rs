@@ -1,12 +1,14 @@
 //! Checks on request bodies that need no database.
 
 use baosong_api::decision::{MAX_COMMENT_CHARS, MAX_URL_CHARS};
+use baosong_api::reviews::MAX_REVIEW_COMMENTS;
 use baosong_api::submission::{
     MAX_FIELD_CHARS, MAX_FINDINGS, MAX_KEYWORDS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS,
 };
 use baosong_api::{
     CheckSummary, DecisionAction, DecisionRequest, DisclosureKind, FieldError, FindingDecisionKind,
-    Problem, ProblemCode, Severity, SubmissionRequest,
+    Problem, ProblemCode, ReviewAction, ReviewDecisionRequest, ReviewRequest, Severity,
+    SubmissionRequest,
 };
 
 use crate::error::{Error, Result};
@@ -238,6 +240,92 @@ pub fn decision(d: &DecisionRequest) -> Result<()> {
         _ => {}
     }
     e.finish()
+}
+
+/// A review request: the submission as for 报送 (minus the sign-off, which
+/// it must not carry yet), and a note of reasonable length.
+pub fn review_request(req: &ReviewRequest) -> Result<()> {
+    let mut e = Errors(Vec::new());
+    e.too_long("note", &req.note, MAX_COMMENT_CHARS);
+    if req.submission.signoff.is_some() {
+        e.add(
+            "submission.signoff",
+            "送审的稿件尚未签发，不能附带签发信息。",
+            "An item sent for review carries no sign-off yet.",
+        );
+    }
+    if let Some(p) = &req.previous {
+        e.too_long("previous.title", &p.title, MAX_TITLE_CHARS);
+    }
+    e.finish()?;
+    submission(&req.submission)
+}
+
+/// A head's decision on a review: 签发 needs the signature and the same
+/// opinion as signed; 退回 needs a reason or a comment.
+pub fn review_decision(d: &ReviewDecisionRequest) -> Result<()> {
+    let mut e = Errors(Vec::new());
+    e.too_long("opinion", &d.opinion, MAX_COMMENT_CHARS);
+    if d.comments.len() > MAX_REVIEW_COMMENTS {
+        e.add(
+            "comments",
+            format!("批注最多 {MAX_REVIEW_COMMENTS} 条。"),
+            format!("At most {MAX_REVIEW_COMMENTS} comments."),
+        );
+    }
+    for (i, c) in d.comments.iter().enumerate() {
+        e.too_long(&format!("comments[{i}].text"), &c.text, MAX_COMMENT_CHARS);
+        if c.text.trim().is_empty() {
+            e.add(
+                format!("comments[{i}].text"),
+                "批注不能为空。",
+                "A comment needs text.",
+            );
+        }
+        if let Some(a) = &c.anchor {
+            if !matches!(a.field.as_str(), "title" | "summary" | "body") || a.start > a.end {
+                e.add(
+                    format!("comments[{i}].anchor"),
+                    "批注位置无效：字段应为 title、summary 或 body，且起点不大于终点。",
+                    "Invalid anchor: field must be title, summary or body, and start <= end.",
+                );
+            }
+            e.too_long(
+                &format!("comments[{i}].anchor.quote"),
+                &a.quote,
+                MAX_COMMENT_CHARS,
+            );
+        }
+    }
+    match d.action {
+        ReviewAction::SignOff => {
+            if let Some(s) = &d.signoff
+                && s.opinion != d.opinion
+            {
+                e.add(
+                    "opinion",
+                    "签发意见必须与签名中的意见一致。",
+                    "opinion must equal signoff.opinion.",
+                );
+            }
+        }
+        ReviewAction::Return => {
+            if d.opinion.trim().is_empty() && d.comments.is_empty() {
+                e.add(
+                    "opinion",
+                    "退回修改必须写明意见或至少一条批注。",
+                    "Returning needs an opinion or at least one comment.",
+                );
+            }
+        }
+    }
+    e.finish()?;
+    if d.action == ReviewAction::SignOff && d.signoff.is_none() {
+        return Err(Error::problem(
+            Problem::new(ProblemCode::SignoffMissing).with_field("signoff"),
+        ));
+    }
+    Ok(())
 }
 
 fn is_http_url(url: &str) -> bool {

@@ -31,7 +31,7 @@ async fn bad_bodies_are_refused_and_change_nothing() {
     let t = p.token("jyj.xxy").await;
     p.submit_new(&t, &request("已有的稿件")).await;
     let before = p.counts();
-    let good = serde_json::to_vec(&request("标题")).unwrap();
+    let good = serde_json::to_vec(&p.sign_for(&t, &request("标题")).await).unwrap();
 
     // Larger than the 2 MiB limit.
     let mut big = request("很长的稿件");

@@ -365,7 +365,13 @@ async fn returning_with_a_reason_on_the_page_reaches_the_unit() {
     assert!(!body.contains("evil.example"), "{body}");
     assert!(body.contains("会议强调"));
     assert!(page.contains("pii.resident_id"), "server findings shown");
-    assert!(page.contains("未签发（签发功能在后续版本提供）"));
+    // The verified sign-off: who, when, the opinion, the key's fingerprint.
+    let signoff = &page[page.find(r#"id="signoff""#).unwrap()..];
+    assert!(signoff.contains("签名已验证"), "{signoff}");
+    assert!(signoff.contains("李建国（jyj.fzr）"));
+    assert!(signoff.contains("同意报送"));
+    let s = sub.signoff.as_ref().unwrap();
+    assert!(signoff.contains(&baosong_api::signing::fingerprint(&s.key_id)));
     assert!(page.contains("客户端自查"));
 
     // Return without a reason: refused, nothing changes.

@@ -18,7 +18,10 @@ use uuid::Uuid;
 async fn the_same_key_twice_makes_one_submission() {
     let p = Portal::start().await;
     let t = p.token("jyj.xxy").await;
-    let req = request("市教育局召开2026年秋季学期安全工作会议");
+    // Signed once: a retry sends the very same body.
+    let req = p
+        .sign_for(&t, &request("市教育局召开2026年秋季学期安全工作会议"))
+        .await;
     let key = Uuid::now_v7().to_string();
 
     let r = p.submit(&t, &key, &req).await;
@@ -57,7 +60,7 @@ async fn the_same_key_twice_makes_one_submission() {
 async fn concurrent_duplicates_create_exactly_one() {
     let p = Arc::new(Portal::start().await);
     let t = p.token("jyj.xxy").await;
-    let req = request_big();
+    let req = p.sign_for(&t, &request_big()).await;
     let key = Uuid::now_v7().to_string();
     let mut tasks = Vec::new();
     for _ in 0..16 {
@@ -276,7 +279,7 @@ async fn return_then_resubmit_with_if_match() {
         .put(p.url(&path))
         .bearer_auth(&jyj)
         .header("If-Match", "\"r1\"")
-        .json(&req)
+        .json(&p.sign_for(&jyj, &req).await)
         .send()
         .await
         .unwrap();
@@ -301,7 +304,7 @@ async fn return_then_resubmit_with_if_match() {
     let mut revised = req.clone();
     revised.item.title = "修改稿".into();
     revised.client_revision = Some(2);
-    let revised = rehash(revised);
+    let revised = p.sign_for(&jyj, &rehash(revised)).await;
     let put = |if_match: Option<&'static str>| {
         let mut b = p.client.put(p.url(&path)).bearer_auth(&jyj).json(&revised);
         if let Some(v) = if_match {

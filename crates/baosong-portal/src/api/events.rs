@@ -4,6 +4,11 @@
 //! feed, so a change committed in between arrives twice at most, never not at
 //! all; anything at or before the last position sent is skipped. A listener
 //! that falls behind the broadcast buffer re-reads the feed from the database.
+//!
+//! Review queue changes (`review_change`) go to the unit's heads and the
+//! sender only. They carry no `id`, so they do not move `Last-Event-ID`, and
+//! are not replayed: they only say "fetch GET /reviews"; a listener that
+//! missed one still finds the change there.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -13,12 +18,14 @@ use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use baosong_api::changes::STATUS_CHANGE_EVENT;
+use baosong_api::reviews::REVIEW_CHANGE_EVENT;
 use tokio::sync::{broadcast, mpsc};
 
 use super::AppState;
 use super::extract::Auth;
-use crate::db::ChangeEvent;
 use crate::db::changes::{self, encode_cursor};
+use crate::db::users::Principal;
+use crate::db::{ChangeEvent, ReviewEvent};
 use crate::error::{Error, Result};
 
 /// Changes read per database query while catching up.
@@ -34,6 +41,7 @@ pub async fn stream(
         None => None,
     };
     let live = state.db.subscribe();
+    let live_reviews = state.db.subscribe_reviews();
     let start = match resume {
         Some(seq) => seq,
         None => {
@@ -51,7 +59,19 @@ pub async fn stream(
     let unit = who.unit_filter().map(str::to_string);
     let (tx, rx) = mpsc::channel::<Event>(64);
     tracing::debug!(user = %who.username, "event stream opened");
-    tokio::spawn(pump(state.clone(), unit, start, resume.is_some(), live, tx));
+    let feeds = Feeds {
+        changes: live,
+        reviews: live_reviews,
+    };
+    tokio::spawn(pump(
+        state.clone(),
+        who,
+        unit,
+        start,
+        resume.is_some(),
+        feeds,
+        tx,
+    ));
     let events = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|e| (Ok::<_, Infallible>(e), rx))
     });
@@ -99,14 +119,29 @@ async fn catch_up(
     }
 }
 
+/// The live broadcasts a stream listens to.
+struct Feeds {
+    changes: broadcast::Receiver<Arc<ChangeEvent>>,
+    reviews: broadcast::Receiver<Arc<ReviewEvent>>,
+}
+
+fn review_event(ev: &ReviewEvent) -> Event {
+    Event::default().event(REVIEW_CHANGE_EVENT).data(&ev.json)
+}
+
 async fn pump(
     state: AppState,
+    who: Principal,
     unit: Option<String>,
     mut last: i64,
     catch_up_first: bool,
-    mut live: broadcast::Receiver<Arc<ChangeEvent>>,
+    feeds: Feeds,
     tx: mpsc::Sender<Event>,
 ) {
+    let Feeds {
+        changes: mut live,
+        reviews: mut live_reviews,
+    } = feeds;
     let mut shutdown = state.shutdown.clone();
     if *shutdown.borrow() {
         return;
@@ -132,6 +167,16 @@ async fn pump(
         tokio::select! {
             _ = tx.closed() => return,
             _ = shutdown.changed() => return,
+            review = live_reviews.recv() => match review {
+                Ok(ev) => {
+                    if ev.visible_to(&who) && tx.send(review_event(&ev)).await.is_err() {
+                        return;
+                    }
+                }
+                // Missed review changes are in GET /reviews.
+                Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
             received = live.recv() => match received {
                 Ok(ev) => {
                     if ev.seq <= last {

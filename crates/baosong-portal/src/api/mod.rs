@@ -6,7 +6,9 @@ mod columns;
 mod decision;
 mod events;
 pub mod extract;
+mod keys;
 mod me;
+mod reviews;
 mod submissions;
 
 use std::net::IpAddr;
@@ -123,6 +125,13 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/submissions/{id}/withdraw", post(submissions::withdraw))
         .route("/submissions/{id}/decision", post(decision::decide))
+        .route("/me/keys", post(keys::register).get(keys::mine))
+        .route("/keys", get(keys::list))
+        .route("/keys/{key_id}/revoke", post(keys::revoke))
+        .route("/reviews", post(reviews::send).get(reviews::list))
+        .route("/reviews/{id}", get(reviews::get))
+        .route("/reviews/{id}/decision", post(reviews::decide))
+        .route("/reviews/{id}/cancel", post(reviews::cancel))
         .route("/events", get(events::stream))
         .route("/openapi.json", get(openapi))
 }

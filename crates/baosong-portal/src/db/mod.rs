@@ -21,6 +21,8 @@
 
 pub mod changes;
 pub mod columns;
+pub mod keys;
+pub mod reviews;
 pub mod schema;
 pub mod submissions;
 pub mod tokens;
@@ -37,6 +39,7 @@ use tokio::sync::{broadcast, oneshot};
 
 use crate::error::{Error, Result};
 pub use changes::ChangeEvent;
+pub use reviews::ReviewEvent;
 
 /// How long a connection waits for SQLite's lock before `unavailable`.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -52,13 +55,16 @@ pub struct Db {
     jobs: mpsc::Sender<Job>,
     readers: Mutex<Vec<Connection>>,
     changes: broadcast::Sender<Arc<ChangeEvent>>,
+    reviews: broadcast::Sender<Arc<ReviewEvent>>,
     durable: bool,
 }
 
-/// A write in progress: the transaction and the status changes it made.
+/// A write in progress: the transaction and the status and review changes
+/// it made.
 pub struct Write<'a> {
     pub tx: Transaction<'a>,
     events: Vec<ChangeEvent>,
+    review_events: Vec<ReviewEvent>,
 }
 
 impl Write<'_> {
@@ -66,6 +72,19 @@ impl Write<'_> {
     pub fn announce(&mut self, event: ChangeEvent) {
         self.events.push(event);
     }
+
+    /// Announces a review change to live listeners once the transaction
+    /// commits.
+    pub fn announce_review(&mut self, event: ReviewEvent) {
+        self.review_events.push(event);
+    }
+}
+
+/// Where the writer thread announces committed changes.
+#[derive(Clone)]
+struct Announcers {
+    changes: broadcast::Sender<Arc<ChangeEvent>>,
+    reviews: broadcast::Sender<Arc<ReviewEvent>>,
 }
 
 impl std::ops::Deref for Write<'_> {
@@ -94,8 +113,12 @@ impl Db {
         let mut writer = open_connection(path, durable)?;
         migrate(&mut writer)?;
         let (changes, _) = broadcast::channel(BROADCAST_CAPACITY);
+        let (reviews, _) = broadcast::channel(BROADCAST_CAPACITY);
         let (jobs, queue) = mpsc::channel();
-        let announce = changes.clone();
+        let announce = Announcers {
+            changes: changes.clone(),
+            reviews: reviews.clone(),
+        };
         std::thread::Builder::new()
             .name("portal-db-writer".into())
             .spawn(move || writer_loop(writer, queue, announce))?;
@@ -104,6 +127,7 @@ impl Db {
             jobs,
             readers: Mutex::new(Vec::new()),
             changes,
+            reviews,
             durable,
         }))
     }
@@ -115,6 +139,11 @@ impl Db {
     /// Live status changes, from the moment of subscribing.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<ChangeEvent>> {
         self.changes.subscribe()
+    }
+
+    /// Live review changes, from the moment of subscribing.
+    pub fn subscribe_reviews(&self) -> broadcast::Receiver<Arc<ReviewEvent>> {
+        self.reviews.subscribe()
     }
 
     fn enqueue<T: Send + 'static>(
@@ -216,11 +245,7 @@ impl Db {
 
 /// The writer thread: takes every write waiting (up to [`MAX_BATCH`]) and
 /// commits them together. Ends when the [`Db`] is dropped.
-fn writer_loop(
-    conn: Connection,
-    queue: mpsc::Receiver<Job>,
-    announce: broadcast::Sender<Arc<ChangeEvent>>,
-) {
+fn writer_loop(conn: Connection, queue: mpsc::Receiver<Job>, announce: Announcers) {
     while let Ok(first) = queue.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -233,7 +258,7 @@ fn writer_loop(
     }
 }
 
-fn run_batch(conn: &Connection, batch: Vec<Job>, announce: &broadcast::Sender<Arc<ChangeEvent>>) {
+fn run_batch(conn: &Connection, batch: Vec<Job>, announce: &Announcers) {
     let tx = match Transaction::new_unchecked(conn, TransactionBehavior::Immediate) {
         Ok(tx) => tx,
         Err(e) => {
@@ -247,6 +272,7 @@ fn run_batch(conn: &Connection, batch: Vec<Job>, announce: &broadcast::Sender<Ar
     let mut w = Write {
         tx,
         events: Vec::new(),
+        review_events: Vec::new(),
     };
     let mut finishers = Vec::with_capacity(batch.len());
     let mut broken: Option<String> = None;
@@ -255,7 +281,7 @@ fn run_batch(conn: &Connection, batch: Vec<Job>, announce: &broadcast::Sender<Ar
         if broken.is_some() {
             continue;
         }
-        let mark = w.events.len();
+        let mark = (w.events.len(), w.review_events.len());
         if let Err(e) = w.tx.execute_batch("SAVEPOINT job") {
             broken = Some(e.to_string());
             continue;
@@ -265,14 +291,19 @@ fn run_batch(conn: &Connection, batch: Vec<Job>, announce: &broadcast::Sender<Ar
         let end = if ok {
             "RELEASE job"
         } else {
-            w.events.truncate(mark);
+            w.events.truncate(mark.0);
+            w.review_events.truncate(mark.1);
             "ROLLBACK TO job; RELEASE job"
         };
         if let Err(e) = w.tx.execute_batch(end) {
             broken = Some(e.to_string());
         }
     }
-    let Write { tx, events } = w;
+    let Write {
+        tx,
+        events,
+        review_events,
+    } = w;
     let outcome = match broken {
         // Dropping the transaction rolls everything back.
         Some(e) => Err(e),
@@ -282,7 +313,10 @@ fn run_batch(conn: &Connection, batch: Vec<Job>, announce: &broadcast::Sender<Ar
         Ok(()) => {
             for event in events {
                 // No listener is fine.
-                let _ = announce.send(Arc::new(event));
+                let _ = announce.changes.send(Arc::new(event));
+            }
+            for event in review_events {
+                let _ = announce.reviews.send(Arc::new(event));
             }
             for finish in finishers {
                 finish(None);

@@ -157,6 +157,51 @@ CREATE INDEX refresh_tokens_by_parent ON refresh_tokens(parent_hash)
     WHERE parent_hash IS NOT NULL;
 "#;
 
+/// Schema version 3: unit heads' signing keys, the verified signer of each
+/// revision, and the unit review queue (送审).
+const V3: &str = r#"
+-- Signing keys (签发密钥): only public keys. A key is valid for signatures
+-- made in [created_at, superseded_at); a revoked key verifies nothing.
+CREATE TABLE signing_keys (
+    key_id         TEXT PRIMARY KEY,           -- signing::key_id of the key
+    user_id        INTEGER NOT NULL REFERENCES users(id),
+    unit_id        TEXT REFERENCES units(id),  -- the owner's unit at registration
+    public_key     TEXT NOT NULL UNIQUE,       -- 64 lowercase hex
+    label          TEXT NOT NULL DEFAULT '',
+    created_at     TEXT NOT NULL,
+    superseded_at  TEXT,
+    revoked_at     TEXT,
+    revoked_reason TEXT
+) WITHOUT ROWID;
+CREATE INDEX signing_keys_by_user ON signing_keys(user_id, created_at);
+
+-- Who signed a revision off, once the portal verified the signature (NULL
+-- for revisions received before schema version 3).
+ALTER TABLE submission_revisions ADD COLUMN signed_by INTEGER REFERENCES users(id);
+
+-- The unit review queue. `change_seq` is renumbered on every change (one
+-- writer at a time, so it only grows): the cursor of GET /reviews.
+CREATE TABLE reviews (
+    seq          INTEGER PRIMARY KEY,
+    id           TEXT NOT NULL UNIQUE,         -- the client's UUID
+    unit_id      TEXT NOT NULL REFERENCES units(id),
+    from_user    INTEGER NOT NULL REFERENCES users(id),
+    to_user      INTEGER REFERENCES users(id),
+    status       TEXT NOT NULL
+                 CHECK (status IN ('pending', 'signed_off', 'returned', 'cancelled')),
+    request_hash TEXT NOT NULL,                -- SHA-256 of the ReviewRequest JSON
+    submission   TEXT NOT NULL,                -- the SubmissionRequest as JSON
+    previous     TEXT,                         -- PreviousRevision as JSON
+    note         TEXT NOT NULL DEFAULT '',
+    decision     TEXT,                         -- ReviewDecision as JSON
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    change_seq   INTEGER NOT NULL UNIQUE
+);
+CREATE INDEX reviews_by_unit ON reviews(unit_id, change_seq);
+CREATE INDEX reviews_by_sender ON reviews(from_user, change_seq);
+"#;
+
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(all())
@@ -164,7 +209,7 @@ pub fn migrations() -> Migrations<'static> {
 
 /// The migration list itself, so tests can build every earlier version.
 pub fn all() -> Vec<M<'static>> {
-    vec![M::up(V1), M::up(V2)]
+    vec![M::up(V1), M::up(V2), M::up(V3)]
 }
 
 /// The newest schema version this build knows.

@@ -12,6 +12,7 @@ use super::changes::{self, NewChange};
 use super::users::{Principal, parse_role};
 use super::{Write, columns, now, parse_ts, parse_uuid, ts};
 use crate::error::{Error, Result};
+use crate::signoff::{self, Verified};
 
 /// A request as received, with what the portal derived from it.
 pub struct Incoming<'a> {
@@ -143,8 +144,9 @@ pub fn create(w: &mut Write<'_>, who: &Principal, key: &str, inc: Incoming<'_>) 
     if !columns::exists(w, &req.item.column_id)? {
         return Err(unknown_column(&req.item.column_id));
     }
-    let id = Uuid::now_v7();
     let at = now();
+    let signed = signoff::verify(w, &unit.id, req, req.signoff.as_ref(), at)?;
+    let id = Uuid::now_v7();
     let at_s = ts(at);
     w.prepare_cached(
         "INSERT INTO submissions (id, client_item_id, unit_id, column_id, title, status, revision,
@@ -161,7 +163,7 @@ pub fn create(w: &mut Write<'_>, who: &Principal, key: &str, inc: Incoming<'_>) 
         at_s,
     ])?;
     let seq = w.last_insert_rowid();
-    insert_revision(w, seq, 1, who, &at_s, &inc)?;
+    insert_revision(w, seq, 1, who, &at_s, &inc, &signed)?;
     w.prepare_cached(
         "INSERT INTO idempotency_keys (user_id, key, request_hash, submission_seq, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -204,7 +206,7 @@ pub fn create(w: &mut Write<'_>, who: &Principal, key: &str, inc: Incoming<'_>) 
         check: req.check.clone(),
         attachments: req.attachments.clone(),
         signoff: req.signoff.clone(),
-        signed_by: None,
+        signed_by: Some(signed.signer),
         created_at: at,
         updated_at: at,
         history: vec![change],
@@ -218,11 +220,12 @@ fn insert_revision(
     who: &Principal,
     at: &str,
     inc: &Incoming<'_>,
+    signed: &Verified,
 ) -> Result<()> {
     w.prepare_cached(
         "INSERT INTO submission_revisions (submission_seq, revision, submitted_by, submitted_at,
-             content_hash, request, server_findings)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             content_hash, request, server_findings, signed_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         seq,
@@ -231,7 +234,8 @@ fn insert_revision(
         at,
         inc.req.content_hash,
         inc.json,
-        inc.server_findings
+        inc.server_findings,
+        signed.signer_id
     ])?;
     Ok(())
 }
@@ -248,11 +252,13 @@ pub fn load(conn: &Connection, seq: i64) -> Result<Submission> {
         .prepare_cached(
             "SELECT s.id, s.unit_id, un.name, s.status, s.revision, s.returned_reason,
                     s.public_url, s.created_at, s.updated_at, r.request,
-                    u.username, u.display_name, u.role
+                    u.username, u.display_name, u.role,
+                    sb.username, sb.display_name, sb.role
              FROM submissions s
              JOIN units un ON un.id = s.unit_id
              JOIN submission_revisions r ON r.submission_seq = s.seq AND r.revision = s.revision
              JOIN users u ON u.id = r.submitted_by
+             LEFT JOIN users sb ON sb.id = r.signed_by
              WHERE s.seq = ?1",
         )?
         .query_row([seq], |r| {
@@ -272,6 +278,11 @@ pub fn load(conn: &Connection, seq: i64) -> Result<Submission> {
                     r.get::<_, String>(11)?,
                     r.get::<_, String>(12)?,
                 ),
+                (
+                    r.get::<_, Option<String>>(13)?,
+                    r.get::<_, Option<String>>(14)?,
+                    r.get::<_, Option<String>>(15)?,
+                ),
             ))
         })
         .optional()?;
@@ -287,6 +298,7 @@ pub fn load(conn: &Connection, seq: i64) -> Result<Submission> {
         updated,
         request,
         (username, display_name, role),
+        signer,
     )) = row
     else {
         return Err(Error::not_found());
@@ -317,11 +329,23 @@ pub fn load(conn: &Connection, seq: i64) -> Result<Submission> {
         check: req.check,
         attachments: req.attachments,
         signoff: req.signoff,
-        signed_by: None,
+        signed_by: signed_by(signer)?,
         created_at: parse_ts(&created)?,
         updated_at: parse_ts(&updated)?,
         history: changes::history(conn, seq)?,
     })
+}
+
+/// The verified signer of a stored revision (none before schema version 3).
+fn signed_by(row: (Option<String>, Option<String>, Option<String>)) -> Result<Option<Actor>> {
+    match row {
+        (Some(username), Some(display_name), Some(role)) => Ok(Some(Actor {
+            username,
+            display_name,
+            role: parse_role(&role)?,
+        })),
+        _ => Ok(None),
+    }
 }
 
 /// Resubmits a returned submission as its next revision.
@@ -368,10 +392,11 @@ pub fn resubmit(
     if !columns::exists(w, &req.item.column_id)? {
         return Err(unknown_column(&req.item.column_id));
     }
-    let revision = row.revision.saturating_add(1);
     let at = now();
+    let signed = signoff::verify(w, &row.unit_id, req, req.signoff.as_ref(), at)?;
+    let revision = row.revision.saturating_add(1);
     let at_s = ts(at);
-    insert_revision(w, row.seq, revision, who, &at_s, &inc)?;
+    insert_revision(w, row.seq, revision, who, &at_s, &inc, &signed)?;
     w.prepare_cached(
         "UPDATE submissions SET status = ?2, revision = ?3, title = ?4, column_id = ?5,
              returned_reason = NULL, public_url = NULL, updated_at = ?6

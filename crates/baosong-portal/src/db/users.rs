@@ -265,3 +265,50 @@ pub fn ensure_unit(w: &mut Write<'_>, id: &str, name: &str) -> Result<()> {
 pub fn parse_role(code: &str) -> Result<Role> {
     Role::from_code(code).ok_or_else(|| Error::BadRecord(format!("unknown role {code:?}")))
 }
+
+/// A user as others see them: for naming signers, senders and heads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub user_id: i64,
+    pub actor: Actor,
+    pub unit_id: Option<String>,
+    pub disabled: bool,
+}
+
+impl Member {
+    /// Whether this user is a head (负责人) of `unit_id`.
+    pub fn is_head_of(&self, unit_id: &str) -> bool {
+        self.actor.role == Role::UnitHead && self.unit_id.as_deref() == Some(unit_id)
+    }
+}
+
+fn member_from_row(r: &rusqlite::Row<'_>) -> Result<Member> {
+    Ok(Member {
+        user_id: r.get(0)?,
+        actor: Actor {
+            username: r.get(1)?,
+            display_name: r.get(2)?,
+            role: parse_role(&r.get::<_, String>(3)?)?,
+        },
+        unit_id: r.get(4)?,
+        disabled: r.get(5)?,
+    })
+}
+
+/// The user with this username.
+pub fn member(conn: &Connection, username: &str) -> Result<Option<Member>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, username, display_name, role, unit_id, disabled FROM users WHERE username = ?1",
+    )?;
+    let mut rows = stmt.query([username])?;
+    rows.next()?.map(member_from_row).transpose()
+}
+
+/// The user with this id.
+pub fn member_by_id(conn: &Connection, user_id: i64) -> Result<Option<Member>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, username, display_name, role, unit_id, disabled FROM users WHERE id = ?1",
+    )?;
+    let mut rows = stmt.query([user_id])?;
+    rows.next()?.map(member_from_row).transpose()
+}

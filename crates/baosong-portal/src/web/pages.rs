@@ -393,18 +393,32 @@ pub fn submission(
 
     // Sign-off.
     m.push_str(r#"<h2>签发</h2><div id="signoff">"#);
-    match &sub.signoff {
-        None => m.push_str("<p>未签发（签发功能在后续版本提供）</p>"),
-        Some(s) => {
+    match (&sub.signoff, &sub.signed_by) {
+        // The portal stores a submission only once its signature verified;
+        // `signed_by` is set exactly then.
+        (Some(s), Some(by)) => {
             let _ = write!(
                 m,
-                r#"<table class="meta"><tbody><tr><th>签发人</th><td>{}</td></tr><tr><th>签发时间</th><td>{}</td></tr><tr><th>密钥</th><td><code>{}</code></td></tr><tr><th>签名</th><td><code class="sig">{}</code></td></tr></tbody></table><p class="hint">签名尚未由门户验证（验证在签发功能的版本提供）。</p>"#,
-                esc(&s.signer),
-                time(s.signed_at),
-                esc(&s.key_id),
-                esc(&s.signature)
+                r#"<p><span class="status verified" id="signoff-verified">签名已验证</span></p><table class="meta"><tbody><tr><th>签发人</th><td>{name}（{user}）</td></tr><tr><th>签发时间</th><td>{at}</td></tr><tr><th>签发意见</th><td>{opinion}</td></tr><tr><th>密钥指纹</th><td><code class="fingerprint">{fp}</code></td></tr><tr><th>签名</th><td><code class="sig">{sig}</code></td></tr></tbody></table>"#,
+                name = esc(&by.display_name),
+                user = esc(&by.username),
+                at = time(s.signed_at),
+                opinion = esc(&s.opinion),
+                fp = esc(&baosong_api::signing::fingerprint(&s.key_id)),
+                sig = esc(&s.signature)
             );
         }
+        // Received before the portal verified sign-offs (schema version 2).
+        (Some(s), None) => {
+            let _ = write!(
+                m,
+                r#"<table class="meta"><tbody><tr><th>签发人</th><td>{}</td></tr><tr><th>签发时间</th><td>{}</td></tr><tr><th>密钥指纹</th><td><code class="fingerprint">{}</code></td></tr></tbody></table><p class="hint">此稿件在门户验证签名之前收到，签名未经验证。</p>"#,
+                esc(&s.signer),
+                time(s.signed_at),
+                esc(&baosong_api::signing::fingerprint(&s.key_id)),
+            );
+        }
+        (None, _) => m.push_str("<p>未签发（在门户验证签名之前收到）</p>"),
     }
     m.push_str("</div>");
 

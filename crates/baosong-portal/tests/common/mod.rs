@@ -3,29 +3,63 @@
 
 #![allow(dead_code)]
 
+use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use baosong_api::{
-    CheckReport, ItemMetadata, Problem, ProblemCode, Role, Submission, SubmissionRequest,
-    TokenResponse, content_hash,
+    CheckReport, ItemMetadata, Me, Problem, ProblemCode, Role, Submission, SubmissionRequest,
+    TokenResponse, content_hash, signing,
 };
 use baosong_portal::config::PasswordParams;
 use baosong_portal::db::Db;
 use baosong_portal::db::columns::{self, NewColumn};
 use baosong_portal::db::users::{self, NewUser};
 use baosong_portal::{Config, RateLimits, RunningServer, secrets};
+use ed25519_dalek::SigningKey;
 use reqwest::{Client, Response, StatusCode};
 use uuid::Uuid;
 
 pub const PASSWORD: &str = "正确的密码 correct horse";
 
 /// Units: 市教育局 (sjyj) and 市卫生健康委员会 (swjw).
-/// Users: jyj.xxy / jyj.fzr (sjyj), wjw.xxy (swjw), editor, admin.
+/// Users: jyj.xxy / jyj.fzr (sjyj), wjw.xxy / wjw.fzr (swjw), editor, admin.
+/// The heads jyj.fzr and wjw.fzr have a registered signing key each
+/// ([`Portal::head_key`]); [`Portal::submit`] signs with them.
 pub struct Portal {
     pub server: Option<RunningServer>,
     pub base: String,
     pub client: Client,
     pub dir: tempfile::TempDir,
+    /// unit id → (head's username, their registered key)
+    pub heads: HashMap<String, (String, SigningKey)>,
+    /// access token → the caller's unit id (None: no unit)
+    units: Mutex<HashMap<String, Option<String>>>,
+}
+
+/// A fresh Ed25519 key.
+pub fn new_key() -> SigningKey {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).unwrap();
+    SigningKey::from_bytes(&seed)
+}
+
+/// `req` signed off by `signer` with `key`, now, with the default opinion.
+pub fn signed(req: &SubmissionRequest, key: &SigningKey, signer: &str) -> SubmissionRequest {
+    signed_at(req, key, signer, chrono::Utc::now())
+}
+
+pub fn signed_at(
+    req: &SubmissionRequest,
+    key: &SigningKey,
+    signer: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> SubmissionRequest {
+    let mut req = req.clone();
+    req.signoff = None;
+    let signoff = signing::sign(&req, key, signer, at, signing::DEFAULT_OPINION);
+    req.signoff = Some(signoff);
+    req
 }
 
 impl Portal {
@@ -44,7 +78,7 @@ impl Portal {
         seed(&Db::open(&path, false).unwrap(), config.password);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let server = RunningServer::start_on(listener, config).await.unwrap();
-        Portal {
+        let mut p = Portal {
             base: server.base_url(),
             server: Some(server),
             client: Client::builder()
@@ -52,7 +86,57 @@ impl Portal {
                 .build()
                 .unwrap(),
             dir,
+            heads: HashMap::new(),
+            units: Mutex::new(HashMap::new()),
+        };
+        for (unit, head) in [("sjyj", "jyj.fzr"), ("swjw", "wjw.fzr")] {
+            let key = new_key();
+            let token = p.token(head).await;
+            let r = p.register_key(&token, &key).await;
+            assert_eq!(r.status(), StatusCode::CREATED, "register {head}'s key");
+            p.heads.insert(unit.to_string(), (head.to_string(), key));
         }
+        p
+    }
+
+    /// `POST /me/keys` with `key`'s public key.
+    pub async fn register_key(&self, token: &str, key: &SigningKey) -> Response {
+        self.client
+            .post(self.url("/me/keys"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({
+                "public_key": signing::public_key_hex(&key.verifying_key()),
+                "label": "测试",
+            }))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The registered key of `unit_id`'s head, and the head's username.
+    pub fn head_key(&self, unit_id: &str) -> (&str, &SigningKey) {
+        let (name, key) = &self.heads[unit_id];
+        (name, key)
+    }
+
+    /// `req` signed by the head of the unit of whoever `token` belongs to.
+    pub async fn sign_for(&self, token: &str, req: &SubmissionRequest) -> SubmissionRequest {
+        let cached = self.units.lock().unwrap().get(token).cloned();
+        let unit = match cached {
+            Some(u) => u,
+            None => {
+                let me: Me = self.get(token, "/me").await.json().await.unwrap();
+                let u = me.unit.map(|u| u.id);
+                self.units
+                    .lock()
+                    .unwrap()
+                    .insert(token.to_string(), u.clone());
+                u
+            }
+        };
+        // Portal roles have no unit (and are refused anyway): sign as 市教育局.
+        let (head, key) = self.head_key(unit.as_deref().unwrap_or("sjyj"));
+        signed(req, key, head)
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -93,7 +177,19 @@ impl Portal {
         self.login(username).await.access_token
     }
 
+    /// `POST /submissions`; an unsigned `req` is first signed off by the
+    /// head of the caller's unit (use [`Portal::submit_raw`] to send it as it is).
     pub async fn submit(&self, token: &str, key: &str, req: &SubmissionRequest) -> Response {
+        let req = if req.signoff.is_none() {
+            self.sign_for(token, req).await
+        } else {
+            req.clone()
+        };
+        self.submit_raw(token, key, &req).await
+    }
+
+    /// `POST /submissions` with `req` exactly as given.
+    pub async fn submit_raw(&self, token: &str, key: &str, req: &SubmissionRequest) -> Response {
         self.client
             .post(self.url("/submissions"))
             .bearer_auth(token)
@@ -171,6 +267,7 @@ fn seed(db: &Db, params: PasswordParams) {
             ("jyj.xxy", "张敏", Role::LiaisonOfficer, Some("sjyj")),
             ("jyj.fzr", "李建国", Role::UnitHead, Some("sjyj")),
             ("wjw.xxy", "王芳", Role::LiaisonOfficer, Some("swjw")),
+            ("wjw.fzr", "陈刚", Role::UnitHead, Some("swjw")),
             ("editor", "周静", Role::PortalEditor, None),
             ("admin", "管理员", Role::Admin, None),
         ] {
