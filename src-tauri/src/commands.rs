@@ -11,16 +11,16 @@
 
 use std::sync::Arc;
 
+use baosong_core::model::Review;
 use baosong_core::model::{ColumnRef, ItemContent, OutboxEntry};
 use baosong_core::view::{ItemCheck, RevisionDiff, RevisionSummary};
 use baosong_core::{Action, AppInfo, ItemSummary, ItemView, ListQuery, StoreError, UserError};
-use baosong_core::model::Review;
 use baosong_core::{Store, columns, render};
 use baosong_sync::review_view::{ItemReviews, ReviewDetail, SigningKeyStatus};
 use tauri::State;
 
-use crate::state::{AppState, worker_failed};
 use crate::review;
+use crate::state::{AppState, worker_failed};
 use crate::sync::{self, ItemPortal, LoginForm, SyncOverview};
 
 type Shared<'a> = State<'a, Arc<AppState>>;

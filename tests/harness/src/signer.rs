@@ -91,9 +91,7 @@ impl HeadSigner {
                 &signing::public_key_hex(&self.key.verifying_key()),
             )
             .expect("sign-off record");
-            store
-                .sign_review(&review.id, record, None)
-                .expect("签发");
+            store.sign_review(&review.id, record, None).expect("签发");
         }
     }
 }
