@@ -2,4 +2,7 @@
 import type { Review } from "./Review";
 import type { Signoff } from "./Signoff";
 
+/**
+ * An item's reviews (newest first) and its latest sign-off, valid or not.
+ */
 export type ItemReviews = { reviews: Array<Review>, signoff: Signoff | null, };

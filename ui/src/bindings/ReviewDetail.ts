@@ -5,4 +5,21 @@ import type { ReviewFinding } from "./ReviewFinding";
 import type { ReviewStatus } from "./ReviewStatus";
 import type { RevisionDiff } from "./RevisionDiff";
 
-export type ReviewDetail = { review: Review, title: string, summary: string, body_html: string, findings: Array<ReviewFinding>, diff: RevisionDiff | null, previous_status: ReviewStatus | null, previous_comments: Array<ReviewComment>, };
+/**
+ * The head's review screen.
+ */
+export type ReviewDetail = { review: Review, title: string, summary: string, 
+/**
+ * The body rendered and sanitised on this computer (never HTML taken
+ * from elsewhere).
+ */
+body_html: string, findings: Array<ReviewFinding>, 
+/**
+ * Changes since the revision the head last signed or returned.
+ */
+diff: RevisionDiff | null, previous_status: ReviewStatus | null, 
+/**
+ * The comments made when it was last returned (what the author was
+ * asked to change).
+ */
+previous_comments: Array<ReviewComment>, };

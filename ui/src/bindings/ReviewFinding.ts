@@ -3,4 +3,16 @@ import type { FindingDecision } from "./FindingDecision";
 import type { Message } from "./Message";
 import type { Severity } from "./Severity";
 
-export type ReviewFinding = { rule: string, severity: Severity, field: string, excerpt: string, message: Message | null, decision: FindingDecision | null, };
+/**
+ * One finding of the check the author ran, with what they decided.
+ */
+export type ReviewFinding = { rule: string, severity: Severity, 
+/**
+ * `title`, `summary`, `body`, …
+ */
+field: string, excerpt: string, 
+/**
+ * What the check said; known for items on this computer only (the
+ * portal's queue carries the rule, not the wording).
+ */
+message: Message | null, decision: FindingDecision | null, };

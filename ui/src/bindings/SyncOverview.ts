@@ -17,4 +17,12 @@ profile: Profile | null,
 /**
  * The signed-in person's name and unit, as the portal last said.
  */
-display_name: string | null, unit_name: string | null, role: UserRole | null, locked: boolean, };
+display_name: string | null, unit_name: string | null, 
+/**
+ * The signed-in person's role, as the portal last said.
+ */
+role: UserRole | null, 
+/**
+ * 切换用户 locked the window until the next person signs in.
+ */
+locked: boolean, };
