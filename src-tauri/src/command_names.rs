@@ -28,4 +28,13 @@ pub const COMMANDS: &[&str] = &[
     "list_outbox",
     "retry_outbox_entry",
     "item_portal",
+    "switch_user",
+    "send_for_review",
+    "pending_reviews",
+    "item_reviews",
+    "review_detail",
+    "sign_review",
+    "return_review",
+    "signing_key",
+    "rotate_signing_key",
 ];

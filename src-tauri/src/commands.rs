@@ -11,12 +11,15 @@
 
 use std::sync::Arc;
 
+use baosong_core::model::Review;
 use baosong_core::model::{ColumnRef, ItemContent, OutboxEntry};
 use baosong_core::view::{ItemCheck, RevisionDiff, RevisionSummary};
 use baosong_core::{Action, AppInfo, ItemSummary, ItemView, ListQuery, StoreError, UserError};
 use baosong_core::{Store, columns, render};
+use baosong_sync::review_view::{ItemReviews, ReviewDetail, SigningKeyStatus};
 use tauri::State;
 
+use crate::review;
 use crate::state::{AppState, worker_failed};
 use crate::sync::{self, ItemPortal, LoginForm, SyncOverview};
 
@@ -287,4 +290,77 @@ pub async fn retry_outbox_entry(state: Shared<'_>, id: String) -> Result<OutboxE
 #[tauri::command]
 pub async fn item_portal(state: Shared<'_>, id: String) -> Result<ItemPortal, UserError> {
     sync::item_portal(state.inner().clone(), id).await
+}
+
+/// 切换用户: locks the window and signs the current person out; the next
+/// person signs in with their own portal password.
+#[tauri::command]
+pub async fn switch_user(state: Shared<'_>) -> Result<SyncOverview, UserError> {
+    sync::switch_user(state.inner().clone()).await
+}
+
+// ---- review and sign-off; the work is in `review.rs` and `baosong-sync` ----
+
+/// 送审: to a head (or any head), with a note, on this computer or also
+/// through the portal's review queue.
+#[tauri::command]
+pub async fn send_for_review(
+    state: Shared<'_>,
+    id: String,
+    form: review::SendForReview,
+) -> Result<ItemView, UserError> {
+    review::send_for_review(state.inner().clone(), id, form).await
+}
+
+/// 待我签发
+#[tauri::command]
+pub async fn pending_reviews(state: Shared<'_>) -> Result<Vec<Review>, UserError> {
+    review::pending_reviews(state.inner().clone()).await
+}
+
+/// An item's reviews (comments of 退回修改) and latest sign-off (签发已失效).
+#[tauri::command]
+pub async fn item_reviews(state: Shared<'_>, id: String) -> Result<ItemReviews, UserError> {
+    review::item_reviews(state.inner().clone(), id).await
+}
+
+/// The review screen: the item as it will be signed, its check, the diff.
+#[tauri::command]
+pub async fn review_detail(
+    state: Shared<'_>,
+    review_id: String,
+) -> Result<ReviewDetail, UserError> {
+    review::review_detail(state.inner().clone(), review_id).await
+}
+
+/// 签发 (the opinion defaults to 同意报送).
+#[tauri::command]
+pub async fn sign_review(
+    state: Shared<'_>,
+    review_id: String,
+    opinion: String,
+) -> Result<Review, UserError> {
+    review::sign_review(state.inner().clone(), review_id, opinion).await
+}
+
+/// 退回修改 with the opinion and comments anchored to the text.
+#[tauri::command]
+pub async fn return_review(
+    state: Shared<'_>,
+    review_id: String,
+    opinion: String,
+    comments: Vec<review::NewComment>,
+) -> Result<Review, UserError> {
+    review::return_review(state.inner().clone(), review_id, opinion, comments).await
+}
+
+/// The signing key's fingerprint and whether the portal has it.
+#[tauri::command]
+pub async fn signing_key(state: Shared<'_>) -> Result<SigningKeyStatus, UserError> {
+    review::signing_key(state.inner().clone()).await
+}
+
+#[tauri::command]
+pub async fn rotate_signing_key(state: Shared<'_>) -> Result<SigningKeyStatus, UserError> {
+    review::rotate_signing_key(state.inner().clone()).await
 }

@@ -11,6 +11,7 @@
 mod args;
 mod command_names;
 pub mod commands;
+pub mod review;
 pub mod state;
 pub mod sync;
 
@@ -82,6 +83,15 @@ pub fn run(started: Instant, args: impl IntoIterator<Item = OsString>) -> ExitCo
             commands::list_outbox,
             commands::retry_outbox_entry,
             commands::item_portal,
+            commands::switch_user,
+            commands::send_for_review,
+            commands::pending_reviews,
+            commands::item_reviews,
+            commands::review_detail,
+            commands::sign_review,
+            commands::return_review,
+            commands::signing_key,
+            commands::rotate_signing_key,
         ])
         .run(tauri::generate_context!());
     match result {

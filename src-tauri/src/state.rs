@@ -26,7 +26,13 @@ pub struct AppState {
     /// The keyring self-test's outcome (`Pending` until it has run).
     keyring: Mutex<KeyringCheck>,
     ready_logged: AtomicBool,
+    /// 切换用户 locked the window: no command shows or changes data until
+    /// someone signs in again (kept in the store, so a restart stays locked).
+    locked: AtomicBool,
 }
+
+/// The store setting that remembers a locked session across restarts.
+pub const LOCKED_SETTING: &str = "session_locked";
 
 impl AppState {
     /// Resolves the data directory (`--data-dir`, then `BAOSONG_DATA_DIR`, then
@@ -57,6 +63,12 @@ impl AppState {
         data_dir: Option<PathBuf>,
         store: Result<SharedStore, UserError>,
     ) -> AppState {
+        let locked = store
+            .as_ref()
+            .ok()
+            .and_then(|s| s.with(|s| s.setting(LOCKED_SETTING)).ok())
+            .flatten()
+            .is_some();
         AppState {
             started,
             data_dir,
@@ -64,6 +76,7 @@ impl AppState {
             sync: OnceLock::new(),
             keyring: Mutex::new(KeyringCheck::Pending),
             ready_logged: AtomicBool::new(false),
+            locked: AtomicBool::new(locked),
         }
     }
 
@@ -99,7 +112,20 @@ impl AppState {
 
     /// As [`with_store_blocking`](Self::with_store_blocking), for work that
     /// can also fail on the sync side (报送 builds the submission request).
+    /// Refused while the session is locked (切换用户).
     pub fn with_store_sync<T>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, SyncError>,
+    ) -> Result<T, UserError> {
+        if self.is_locked() {
+            return Err(locked());
+        }
+        self.with_store_unguarded(f)
+    }
+
+    /// As [`with_store_sync`](Self::with_store_sync), also while locked: for
+    /// what the lock screen itself needs (the sign-in form's profile).
+    pub fn with_store_unguarded<T>(
         &self,
         f: impl FnOnce(&Store) -> Result<T, SyncError>,
     ) -> Result<T, UserError> {
@@ -123,6 +149,23 @@ impl AppState {
                 .cloned()
                 .unwrap_or_else(|| worker_failed("the sync worker is not running"))),
         }
+    }
+
+    pub fn is_locked(&self) -> bool {
+        self.locked.load(Ordering::SeqCst)
+    }
+
+    /// Locks or unlocks the window's access to data, remembered in the store.
+    pub fn set_locked(&self, locked: bool) -> Result<(), UserError> {
+        self.locked.store(locked, Ordering::SeqCst);
+        self.with_store_unguarded(|s| {
+            if locked {
+                s.set_setting(LOCKED_SETTING, "1")?;
+            } else {
+                s.delete_setting(LOCKED_SETTING)?;
+            }
+            Ok(())
+        })
     }
 
     pub fn keyring(&self) -> KeyringCheck {
@@ -153,6 +196,15 @@ pub fn poisoned() -> UserError {
         code: "internal".into(),
         zh: "内部错误：上一次操作意外中断。请保存好正在编辑的内容并重新启动报送。".into(),
         en: "Internal error: an earlier operation stopped unexpectedly. Copy what you are editing and restart Baosong.".into(),
+    }
+}
+
+/// Every data command while the window is locked for the next user.
+pub fn locked() -> UserError {
+    UserError {
+        code: "locked".into(),
+        zh: "已锁定，等待下一位用户登录。请先用门户网站密码登录。".into(),
+        en: "Locked for the next user: sign in with your portal password first.".into(),
     }
 }
 

@@ -63,6 +63,33 @@ pub struct SyncOverview {
     /// The signed-in person's name and unit, as the portal last said.
     pub display_name: Option<String>,
     pub unit_name: Option<String>,
+    /// The signed-in person's role, as the portal last said.
+    pub role: Option<UserRole>,
+    /// 切换用户 locked the window until the next person signs in.
+    pub locked: bool,
+}
+
+/// What the signed-in person does: 信息员 drafts and sends for sign-off,
+/// 单位负责人 signs off (签发).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum UserRole {
+    LiaisonOfficer,
+    UnitHead,
+    PortalEditor,
+    Admin,
+}
+
+impl From<baosong_api::Role> for UserRole {
+    fn from(r: baosong_api::Role) -> Self {
+        match r {
+            baosong_api::Role::LiaisonOfficer => UserRole::LiaisonOfficer,
+            baosong_api::Role::UnitHead => UserRole::UnitHead,
+            baosong_api::Role::PortalEditor => UserRole::PortalEditor,
+            baosong_api::Role::Admin => UserRole::Admin,
+        }
+    }
 }
 
 /// One item at the portal: its submission, the status timeline (状态记录)
@@ -240,7 +267,7 @@ where
 pub fn overview_blocking(state: &AppState) -> Result<SyncOverview, UserError> {
     let worker = state.sync()?;
     let mut status = worker.status();
-    let (profile, me) = state.with_store_sync(|s| {
+    let (profile, me) = state.with_store_unguarded(|s| {
         // A damaged profile or cache shows as "not signed in", not as an error.
         Ok((
             Profile::load(s).ok().flatten(),
@@ -257,18 +284,22 @@ pub fn overview_blocking(state: &AppState) -> Result<SyncOverview, UserError> {
         status.username = Some(session.profile().username.clone());
         status.portal_url = Some(session.profile().portal_url.clone());
     }
-    let (display_name, unit_name) = match me {
+    let locked = state.is_locked();
+    let (display_name, unit_name, role) = match me {
+        // Nobody is signed in while locked: show no one's name.
         Some(me)
-            if profile
-                .as_ref()
-                .is_some_and(|p| p.username == me.user.username) =>
+            if !locked
+                && profile
+                    .as_ref()
+                    .is_some_and(|p| p.username == me.user.username) =>
         {
             (
                 Some(me.user.display_name).filter(|n| !n.trim().is_empty()),
                 me.unit.map(|u| u.name),
+                Some(UserRole::from(me.user.role)),
             )
         }
-        _ => (None, None),
+        _ => (None, None, None),
     };
     Ok(SyncOverview {
         status,
@@ -276,6 +307,8 @@ pub fn overview_blocking(state: &AppState) -> Result<SyncOverview, UserError> {
         profile,
         display_name,
         unit_name,
+        role,
+        locked,
     })
 }
 
@@ -329,6 +362,7 @@ pub async fn login(state: Arc<AppState>, form: LoginForm) -> Result<SyncOverview
     // Signing in ran the keyring self-test, and it passed.
     state.set_keyring(KeyringCheck::Ok);
     worker.set_session(Some(session));
+    state.set_locked(false)?;
     overview(state).await
 }
 
@@ -339,6 +373,20 @@ pub async fn logout(state: Arc<AppState>) -> Result<SyncOverview, UserError> {
     let store = state.shared_store()?.clone();
     state.sync()?.set_session(None);
     account::logout(&store).await.map_err(to_user)?;
+    overview(state).await
+}
+
+/// 切换用户: locks the window (no command shows data until someone signs in
+/// again), then signs the current person out, so the next one signs in
+/// with their own portal password. Nothing is deleted.
+pub async fn switch_user(state: Arc<AppState>) -> Result<SyncOverview, UserError> {
+    let store = state.shared_store()?.clone();
+    state.set_locked(true)?;
+    state.sync()?.set_session(None);
+    if let Err(e) = account::logout(&store).await {
+        // Locked regardless; the portal forgets the sign-in when it expires.
+        eprintln!("baosong: sync: signing out on 切换用户: {e}");
+    }
     overview(state).await
 }
 

@@ -468,4 +468,73 @@ mod sync {
             baosong_core::columns::default_columns()
         );
     }
+
+    /// 切换用户: every data command is refused until someone signs in, the
+    /// overview (for the lock screen) still answers and names no one, and the
+    /// lock outlives a restart.
+    #[test]
+    fn switch_user_locks_the_data_until_the_next_sign_in() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        let item = store
+            .create_item(ItemContent {
+                title: "市教育局部署秋季学期校园值班工作".into(),
+                ..ItemContent::default()
+            })
+            .expect("create");
+        let state = Arc::new(AppState::with_store(
+            Instant::now(),
+            Some(dir.path().to_path_buf()),
+            store,
+        ));
+        let worker = SyncWorker::start(
+            tauri::async_runtime::handle().inner(),
+            state.shared_store().expect("store").clone(),
+            None,
+            |_| {},
+        );
+        state.set_sync(worker);
+        let id = item.id.to_string();
+        tauri::async_runtime::block_on(async {
+            let before = desk::overview(state.clone()).await.expect("overview");
+            assert!(!before.locked);
+
+            let locked = desk::switch_user(state.clone()).await.expect("switch user");
+            assert!(locked.locked);
+            assert_eq!(locked.display_name, None);
+            assert_eq!(locked.role, None);
+
+            let sid = id.clone();
+            let err = crate::commands::run_blocking(state.clone(), move |s| {
+                let id = s.resolve_id(&sid)?;
+                s.get_item(id)
+            })
+            .await
+            .expect_err("locked");
+            assert_eq!(err.code, "locked");
+            assert!(!err.zh.is_empty() && !err.en.is_empty());
+            let err = crate::review::item_reviews(state.clone(), id.clone())
+                .await
+                .expect_err("locked");
+            assert_eq!(err.code, "locked");
+            let err = desk::list_outbox(state.clone(), true)
+                .await
+                .expect_err("locked");
+            assert_eq!(err.code, "locked");
+        });
+
+        // A restart while locked stays locked.
+        drop(state);
+        let reopened = AppState::open(Instant::now(), Some(dir.path()));
+        assert!(reopened.is_locked());
+
+        // Unlocking (what a successful sign-in does) lets the data through again.
+        reopened.set_locked(false).expect("unlock");
+        let again = AppState::open(Instant::now(), Some(dir.path()));
+        assert!(!again.is_locked());
+        let title = again
+            .with_store_blocking(move |s| s.get_item(item.id).map(|i| i.content.title))
+            .expect("readable again");
+        assert_eq!(title, "市教育局部署秋季学期校园值班工作");
+    }
 }

@@ -20,14 +20,20 @@ import type { ItemCheck } from './bindings/ItemCheck'
 import type { ItemContent } from './bindings/ItemContent'
 import type { ItemId } from './bindings/ItemId'
 import type { ItemPortal } from './bindings/ItemPortal'
+import type { ItemReviews } from './bindings/ItemReviews'
 import type { ItemSummary } from './bindings/ItemSummary'
 import type { ItemView } from './bindings/ItemView'
 import type { KeyringCheck } from './bindings/KeyringCheck'
 import type { Lang } from './bindings/Lang'
 import type { ListQuery } from './bindings/ListQuery'
+import type { NewComment } from './bindings/NewComment'
 import type { OutboxEntry } from './bindings/OutboxEntry'
+import type { Review } from './bindings/Review'
+import type { ReviewDetail } from './bindings/ReviewDetail'
 import type { RevisionDiff } from './bindings/RevisionDiff'
 import type { RevisionSummary } from './bindings/RevisionSummary'
+import type { SendForReview } from './bindings/SendForReview'
+import type { SigningKeyStatus } from './bindings/SigningKeyStatus'
 import type { SyncEvent } from './bindings/SyncEvent'
 import type { SyncOverview } from './bindings/SyncOverview'
 import type { UserError } from './bindings/UserError'
@@ -235,6 +241,54 @@ export function retryOutboxEntry(id: string): Promise<OutboxEntry> {
 /** One item at the portal: its submission, status timeline and outbox entries. */
 export function itemPortal(id: ItemId): Promise<ItemPortal> {
   return call<ItemPortal>('item_portal', { id })
+}
+
+/**
+ * 切换用户: locks the window (every data command answers `locked`) and signs
+ * the current person out; the next one signs in with their own password.
+ */
+export function switchUser(): Promise<SyncOverview> {
+  return call<SyncOverview>('switch_user')
+}
+
+// ---- review and sign-off (src-tauri/src/review.rs) ---------------------------
+
+/** 送审: to a head (or any head), with a note, on this computer or also through the portal. */
+export function sendForReview(id: ItemId, form: SendForReview): Promise<ItemView> {
+  return call<ItemView>('send_for_review', { id, form })
+}
+
+/** 待我签发 for the signed-in head. Fails with code `not_a_head` for anyone else. */
+export function pendingReviews(): Promise<Review[]> {
+  return call<Review[]>('pending_reviews')
+}
+
+/** An item's reviews (newest first) and its latest sign-off. */
+export function itemReviews(id: ItemId): Promise<ItemReviews> {
+  return call<ItemReviews>('item_reviews', { id })
+}
+
+/** The review screen: the item as it will be signed (HTML sanitised by Rust), check, diff, comments. */
+export function reviewDetail(reviewId: string): Promise<ReviewDetail> {
+  return call<ReviewDetail>('review_detail', { reviewId })
+}
+
+/** 签发 with the head's signing key. */
+export function signReview(reviewId: string, opinion: string): Promise<Review> {
+  return call<Review>('sign_review', { reviewId, opinion })
+}
+
+/** 退回修改 with the opinion and comments. */
+export function returnReview(reviewId: string, opinion: string, comments: NewComment[]): Promise<Review> {
+  return call<Review>('return_review', { reviewId, opinion, comments })
+}
+
+export function signingKey(): Promise<SigningKeyStatus> {
+  return call<SigningKeyStatus>('signing_key')
+}
+
+export function rotateSigningKey(): Promise<SigningKeyStatus> {
+  return call<SigningKeyStatus>('rotate_signing_key')
 }
 
 /** Calls `handler` with every event of the sync worker. Resolves to the unsubscribe function. */

@@ -28,11 +28,11 @@ export const DISCLOSURE_KINDS: readonly DisclosureKind[] = ['proactive', 'on_req
 export const VALIDITIES: readonly Validity[] = ['valid', 'amended', 'repealed']
 
 /**
- * The workflow actions offered in the editor: 送审, 签发 (until signatures
- * come, the plain state change), 报送 (the outbox: `submit_item`, never
- * `apply_action`) and 撤回.
+ * The workflow actions offered in the editor: 送审 (the 送审 dialog:
+ * `send_for_review`), 报送 (the outbox: `submit_item`, never `apply_action`)
+ * and 撤回. 签发 and 退回修改 are the head's, on the review screen (待我签发).
  */
-export const AUTHOR_ACTIONS: readonly ActionKind[] = ['send_for_signoff', 'sign_off', 'queue', 'withdraw']
+export const AUTHOR_ACTIONS: readonly ActionKind[] = ['send_for_signoff', 'queue', 'withdraw']
 
 /** Actions that need an explicit "are you sure". */
 export const CONFIRMED_ACTIONS: readonly ActionKind[] = ['withdraw']

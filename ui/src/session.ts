@@ -4,12 +4,13 @@
 
 import { reactive, type Ref, ref, type ShallowRef, shallowRef } from 'vue'
 
-import { type ApiError, applyAction, asApiError, restoreRevision, saveItem, submitItem } from './api'
+import { type ApiError, applyAction, asApiError, restoreRevision, saveItem, sendForReview, submitItem } from './api'
 import { Autosaver, type AutosaveOptions, type SaveState } from './autosave'
 import type { Action } from './bindings/Action'
 import type { ItemContent } from './bindings/ItemContent'
 import type { ItemId } from './bindings/ItemId'
 import type { ItemView } from './bindings/ItemView'
+import type { SendForReview } from './bindings/SendForReview'
 import { cloneContent, formatKeywords, parseKeywords } from './model'
 
 export interface SessionOptions {
@@ -146,6 +147,16 @@ export class ItemSession {
       throw this.saveError.value ?? asApiError('save failed', 'save_item')
     }
     const view = await submitItem(this.id)
+    this.accept(view)
+    return view
+  }
+
+  /** 送审 (after storing pending edits): to a head, on this computer or through the portal. */
+  async sendForReview(form: SendForReview): Promise<ItemView> {
+    if (!(await this.flush())) {
+      throw this.saveError.value ?? asApiError('save failed', 'save_item')
+    }
+    const view = await sendForReview(this.id, form)
     this.accept(view)
     return view
   }

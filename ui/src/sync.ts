@@ -14,6 +14,7 @@ import {
   onSyncEvent,
   retryOutboxEntry,
   type SignInForm,
+  switchUser,
   syncNow,
   syncStatus,
 } from './api'
@@ -271,6 +272,24 @@ export class SyncModel {
     } finally {
       this.busy.value = false
     }
+  }
+
+  /** 切换用户: locks the window and signs out (the caller has stored open edits). */
+  async switchUser(): Promise<void> {
+    this.busy.value = true
+    try {
+      this.setOverview(await switchUser())
+    } catch (error) {
+      notifyError(error)
+      await this.refresh()
+    } finally {
+      this.busy.value = false
+    }
+  }
+
+  /** Whether 切换用户 locked the window. */
+  get locked(): boolean {
+    return this.overview.value?.locked ?? false
   }
 
   async syncNow(): Promise<void> {

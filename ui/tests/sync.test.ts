@@ -49,6 +49,8 @@ function overview(patch: Partial<SyncStatus> = {}, rest: Partial<SyncOverview> =
     profile: null,
     display_name: null,
     unit_name: null,
+    role: null,
+    locked: false,
     ...rest,
   }
 }

@@ -10,6 +10,8 @@
 //! - [`outbox`]: 报送 (enqueue) and draining the queue in order.
 //! - [`changes`]: the status feed and how a portal status moves a local item.
 //! - [`directory`]: the user's unit and the columns, cached for offline use.
+//! - [`review`], [`review_view`], [`keys`]: 送审 / 签发 / 退回修改, what the
+//!   review screen shows, and the head's signing key.
 //! - [`worker`]: the background task that does all of it when it can.
 //!
 //! The store (`baosong-core`) keeps every fact; this crate only talks to the
@@ -25,6 +27,7 @@ pub mod outbox;
 pub mod payload;
 pub mod profile;
 pub mod review;
+pub mod review_view;
 pub mod secrets;
 pub mod session;
 pub mod shared;

@@ -2,6 +2,7 @@
 import type { KeyringCheck } from "./KeyringCheck";
 import type { Profile } from "./Profile";
 import type { SyncStatus } from "./SyncStatus";
+import type { UserRole } from "./UserRole";
 
 /**
  * Where syncing stands, for the header: the worker's status plus what the
@@ -16,4 +17,12 @@ profile: Profile | null,
 /**
  * The signed-in person's name and unit, as the portal last said.
  */
-display_name: string | null, unit_name: string | null, };
+display_name: string | null, unit_name: string | null, 
+/**
+ * The signed-in person's role, as the portal last said.
+ */
+role: UserRole | null, 
+/**
+ * 切换用户 locked the window until the next person signs in.
+ */
+locked: boolean, };

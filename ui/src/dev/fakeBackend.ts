@@ -137,6 +137,8 @@ function overview(): SyncOverview {
     profile: sync.profile,
     display_name: sync.signedIn ? '张敏' : null,
     unit_name: sync.signedIn ? '市教育局' : null,
+    role: sync.signedIn ? 'liaison_officer' : null,
+    locked: false,
   }
 }
 
@@ -582,6 +584,10 @@ function handle(cmd: string, args: Record<string, unknown>): unknown {
         outbox: sync.outbox.filter((e) => e.item_id === stored.item.id).map((e) => ({ ...e })),
       }
     }
+    // Review and sign-off are not faked (they need signing keys): an item
+    // has no reviews, and nobody is a head.
+    case 'item_reviews':
+      return { reviews: [], signoff: null }
     default:
       throw `command ${cmd} not found`
   }

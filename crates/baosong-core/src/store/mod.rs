@@ -38,6 +38,7 @@ pub use checks::{LEXICON_DIR, check_content, load_checker};
 pub use data_dir::{DB_FILE_NAME, resolve_data_dir};
 pub use error::StoreError;
 pub use portal::CHANGES_CURSOR;
+pub use revisions::diff_contents;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
