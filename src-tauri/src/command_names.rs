@@ -37,4 +37,6 @@ pub const COMMANDS: &[&str] = &[
     "return_review",
     "signing_key",
     "rotate_signing_key",
+    "registration_record",
+    "export_sheet",
 ];

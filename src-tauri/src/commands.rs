@@ -19,6 +19,7 @@ use baosong_core::{Store, columns, render};
 use baosong_sync::review_view::{ItemReviews, ReviewDetail, SigningKeyStatus};
 use tauri::State;
 
+use crate::record;
 use crate::review;
 use crate::state::{AppState, worker_failed};
 use crate::sync::{self, ItemPortal, LoginForm, SyncOverview};
@@ -363,4 +364,30 @@ pub async fn signing_key(state: Shared<'_>) -> Result<SigningKeyStatus, UserErro
 #[tauri::command]
 pub async fn rotate_signing_key(state: Shared<'_>) -> Result<SigningKeyStatus, UserError> {
     review::rotate_signing_key(state.inner().clone()).await
+}
+
+/// The item's registration record (登记): who wrote, checked, sent, signed, and when.
+#[tauri::command]
+pub async fn registration_record(
+    state: Shared<'_>,
+    id: String,
+) -> Result<baosong_core::model::RegistrationRecord, UserError> {
+    record::registration_record(state.inner().clone(), id).await
+}
+
+/// 导出审批单: the approval sheet as a PDF in the documents folder
+/// (`~/文档/报送审批单` or the XDG equivalent; the home folder if there is none).
+#[tauri::command]
+pub async fn export_sheet(
+    app: tauri::AppHandle,
+    state: Shared<'_>,
+    id: String,
+) -> Result<record::ExportedSheet, UserError> {
+    use tauri::Manager;
+    let base = app
+        .path()
+        .document_dir()
+        .or_else(|_| app.path().home_dir())
+        .map_err(|e| worker_failed(&e.to_string()))?;
+    record::export_sheet(state.inner().clone(), id, base.join("报送审批单")).await
 }

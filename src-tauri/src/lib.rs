@@ -11,6 +11,7 @@
 mod args;
 mod command_names;
 pub mod commands;
+pub mod record;
 pub mod review;
 pub mod state;
 pub mod sync;
@@ -92,6 +93,8 @@ pub fn run(started: Instant, args: impl IntoIterator<Item = OsString>) -> ExitCo
             commands::return_review,
             commands::signing_key,
             commands::rotate_signing_key,
+            commands::registration_record,
+            commands::export_sheet,
         ])
         .run(tauri::generate_context!());
     match result {

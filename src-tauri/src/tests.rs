@@ -109,7 +109,19 @@ fn config_is_locked_down() {
 fn commands_are_in_snake_case_and_unique() {
     let set: BTreeSet<&str> = COMMANDS.iter().copied().collect();
     assert_eq!(set.len(), COMMANDS.len());
-    assert_eq!(COMMANDS.len(), 23);
+    // Exactly the handlers lib.rs registers: a command declared but not
+    // handled (or handled but not declared and granted) fails here.
+    let lib = include_str!("lib.rs");
+    let start = lib
+        .find("generate_handler![")
+        .expect("generate_handler! in lib.rs");
+    let end = start + lib[start..].find(']').expect("end of generate_handler!");
+    let handled: BTreeSet<&str> = lib[start..end]
+        .split("commands::")
+        .skip(1)
+        .map(|s| s.trim_end_matches(|c: char| c == ',' || c.is_whitespace()))
+        .collect();
+    assert_eq!(handled, set);
     for c in COMMANDS {
         assert!(
             c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'),
@@ -302,12 +314,8 @@ mod sync {
                 ..ItemContent::default()
             })
             .expect("create");
-        store
-            .apply_action(item.id, Action::SendForSignoff)
-            .expect("send for sign-off");
-        store
-            .apply_action(item.id, Action::SignOff)
-            .expect("sign off");
+        // 送审 and 签发 with a head's Ed25519 key, as on the review screen.
+        baosong_test_harness::HeadSigner::demo().sign_items(&store, &[item.id]);
         let state = Arc::new(AppState::with_store(
             Instant::now(),
             Some(dir.path().to_path_buf()),
@@ -323,6 +331,40 @@ mod sync {
         );
         state.set_sync(worker);
         (dir, state, item.id.to_string(), events)
+    }
+
+    #[test]
+    fn the_record_names_the_signer_and_the_sheet_is_exported_as_a_pdf() {
+        let (dir, state, id, _events) = signed_off_app();
+        tauri::async_runtime::block_on(async {
+            let record = crate::record::registration_record(state.clone(), id.clone())
+                .await
+                .expect("record");
+            let signoff = record.signoff.expect("signed off");
+            assert_eq!(signoff.signer, "jyj.fzr");
+            assert_eq!(signoff.opinion, "同意报送");
+            assert!(record.submitted_at.is_none(), "not submitted yet");
+
+            let out = dir.path().join("文档");
+            let done = crate::record::export_sheet(state.clone(), id.clone(), out.clone())
+                .await
+                .expect("export");
+            let bytes = std::fs::read(&done.path).expect("the PDF is where it says");
+            assert!(bytes.starts_with(b"%PDF-"), "a PDF");
+            assert_eq!(bytes.len(), done.bytes as usize);
+            assert!(done.path.starts_with(out.to_str().expect("utf-8")));
+            assert!(
+                done.path
+                    .ends_with(&format!("-第{}版.pdf", record.revision))
+            );
+
+            // An unknown item: a message, nothing written.
+            let err = crate::record::export_sheet(state.clone(), "ffffffff".into(), out.clone())
+                .await
+                .expect_err("no such item");
+            assert_eq!(err.code, "not_found");
+            assert_eq!(std::fs::read_dir(&out).expect("dir").count(), 1);
+        });
     }
 
     #[test]

@@ -21,6 +21,16 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { DemoPortal, Harness, sel, step, waitSaved } from './harness.mjs';
+import {
+  badgeIs,
+  click,
+  firstSignIn,
+  openItem,
+  openPendingReview,
+  sendToHead,
+  switchUserTo,
+  textOf,
+} from './review-steps.mjs';
 
 const PASSWORD = 'e2e-Review-口令-5820';
 const TITLE = '市教育局部署秋季学期校园值班工作';
@@ -49,126 +59,6 @@ after(async () => {
   await harness.stop({ keepData: harness.failed });
 });
 
-function textOf(b, selector) {
-  return b.execute((s) => document.querySelector(s)?.textContent ?? '', selector);
-}
-
-async function badgeIs(b, label, timeout, timeoutMsg) {
-  await b.waitUntil(async () => (await textOf(b, '.editor-bar .badge')).includes(label), {
-    timeout,
-    interval: 250,
-    timeoutMsg,
-  });
-}
-
-async function click(b, id, timeout = 20_000) {
-  const el = await b.$(sel(id));
-  await el.waitForClickable({ timeout, timeoutMsg: `${id} is not clickable` });
-  await el.click();
-}
-
-/** Signs in through the header's sign-in dialog (the first sign-in on this computer). */
-async function firstSignIn(b, username) {
-  const status = await b.$(sel('sync-status'));
-  await status.waitForExist({ timeout: 30_000 });
-  await click(b, 'login-open');
-  await (await b.$(sel('login-dialog'))).waitForDisplayed({ timeout: 10_000 });
-  const address = await b.$(sel('login-portal'));
-  await address.clearValue();
-  await address.setValue(portal.url);
-  await (await b.$(sel('login-username'))).setValue(username);
-  await (await b.$(sel('login-password'))).setValue(PASSWORD);
-  await click(b, 'login-submit');
-  await (await b.$(sel('login-dialog'))).waitForExist({ reverse: true, timeout: 30_000 });
-  await b.waitUntil(async () => (await status.getAttribute('data-user')) === username, {
-    timeout: 30_000,
-    timeoutMsg: `the header does not show ${username} signed in`,
-  });
-}
-
-/** 切换用户, then the next person signs in on the lock screen. */
-async function switchUserTo(b, username) {
-  await click(b, 'switch-user');
-  const lock = await b.$(sel('lock-screen'));
-  await lock.waitForDisplayed({ timeout: 20_000, timeoutMsg: 'no lock screen after 切换用户' });
-  // Nothing of the previous person's work is on show meanwhile.
-  const page = await b.execute(() => document.body.textContent ?? '');
-  assert.ok(!page.includes(TITLE), 'the locked window shows no item');
-  assert.equal((await b.$$(sel('item-row'))).length, 0, 'the locked window shows no item list');
-  assert.equal(await (await b.$(sel('lock-username'))).getValue(), '', 'the previous username is not filled in');
-  await (await b.$(sel('lock-username'))).setValue(username);
-  await (await b.$(sel('lock-password'))).setValue(PASSWORD);
-  await click(b, 'lock-submit');
-  await lock.waitForExist({ reverse: true, timeout: 30_000, timeoutMsg: `${username} could not sign in on the lock screen` });
-  const status = await b.$(sel('sync-status'));
-  await b.waitUntil(async () => (await status.getAttribute('data-user')) === username, {
-    timeout: 30_000,
-    timeoutMsg: `the header does not show ${username} signed in`,
-  });
-}
-
-/** Opens the item from the list. */
-async function openItem(b) {
-  let index = -1;
-  await b.waitUntil(
-    async () => {
-      index = await b.execute(
-        (s, title) => [...document.querySelectorAll(s)].findIndex((e) => (e.textContent ?? '').includes(title)),
-        sel('item-row'),
-        TITLE,
-      );
-      return index >= 0;
-    },
-    { timeout: 20_000, timeoutMsg: 'the item is not in the list' },
-  );
-  const row = (await b.$$(sel('item-row')))[index];
-  await row.waitForClickable({ timeout: 20_000 });
-  await row.click();
-  await (await b.$(sel('title-input'))).waitForDisplayed({ timeout: 20_000 });
-}
-
-/** Waits for a clean check, then 送审 to jyj.fzr on this computer. */
-async function sendToHead(b, note) {
-  const chip = await b.$(sel('gate-chip'));
-  await chip.waitForExist({ timeout: 20_000, timeoutMsg: 'no check gate shown' });
-  await b.waitUntil(async () => (await chip.getAttribute('data-ready')) === 'true', {
-    timeout: 30_000,
-    timeoutMsg: 'the check never said the item may be sent',
-  });
-  await click(b, 'action-send_for_signoff');
-  await (await b.$(sel('send-review-dialog'))).waitForDisplayed({ timeout: 10_000 });
-  await (await b.$(sel('review-to'))).setValue('jyj.fzr');
-  await (await b.$(sel('review-note'))).setValue(note);
-  assert.equal(await (await b.$(sel('review-route-local'))).isSelected(), true, 'this computer is the default route');
-  await click(b, 'review-send');
-  await (await b.$(sel('send-review-dialog'))).waitForExist({ reverse: true, timeout: 20_000 });
-  await badgeIs(b, '待签发', 15_000, 'the item did not move to 待签发');
-  await b.waitUntil(async () => (await textOf(b, sel('review-pending-banner'))).includes('jyj.fzr'), {
-    timeout: 10_000,
-    timeoutMsg: 'the editor does not say whom the item waits for',
-  });
-}
-
-/** The head opens the one item waiting in 待我签发. */
-async function openPendingReview(b) {
-  const open = await b.$(sel('pending-open'));
-  await open.waitForDisplayed({ timeout: 20_000, timeoutMsg: 'no 待我签发 for the head' });
-  await b.waitUntil(async () => (await open.getAttribute('data-count')) === '1', {
-    timeout: 20_000,
-    timeoutMsg: '待我签发 does not count one item',
-  });
-  await open.click();
-  const row = await b.$(sel('pending-review'));
-  await row.waitForClickable({ timeout: 20_000 });
-  assert.ok((await row.getText()).includes(TITLE));
-  await row.click();
-  await (await b.$(sel('review-screen'))).waitForDisplayed({ timeout: 20_000 });
-  await b.waitUntil(async () => (await textOf(b, sel('review-body'))).includes(QUOTE), {
-    timeout: 20_000,
-    timeoutMsg: 'the review screen does not show the rendered body',
-  });
-}
-
 test('送审, 批注 and 退回修改, 送审 again, 签发, 报送: on one computer, accepted by the real portal', async () => {
   browser = await harness.session([]);
   const b = browser;
@@ -176,7 +66,7 @@ test('送审, 批注 and 退回修改, 送审 again, 签发, 报送: on one comp
     await harness.focus(b);
 
     await step(harness, b, 'review-1-author-signs-in', async () => {
-      await firstSignIn(b, 'jyj.xxy');
+      await firstSignIn(b, portal, PASSWORD, 'jyj.xxy');
       assert.equal(await (await b.$(sel('pending-open'))).isExisting(), false, 'a liaison officer has no 待我签发');
     });
 
@@ -198,8 +88,8 @@ test('送审, 批注 and 退回修改, 送审 again, 签发, 报送: on one comp
     await step(harness, b, 'review-3-send', () => sendToHead(b, '请审核'));
 
     await step(harness, b, 'review-4-head-comments-and-returns', async () => {
-      await switchUserTo(b, 'jyj.fzr');
-      await openPendingReview(b);
+      await switchUserTo(b, 'jyj.fzr', PASSWORD, TITLE);
+      await openPendingReview(b, TITLE, QUOTE);
       // First time: nothing earlier to compare with.
       assert.match(await textOf(b, sel('review-diff')), /第一次送审/);
       // Select the words in the rendered body, as a mouse would.
@@ -240,8 +130,8 @@ test('送审, 批注 and 退回修改, 送审 again, 签发, 报送: on one comp
     });
 
     await step(harness, b, 'review-5-author-sees-the-comment', async () => {
-      await switchUserTo(b, 'jyj.xxy');
-      await openItem(b);
+      await switchUserTo(b, 'jyj.xxy', PASSWORD, TITLE);
+      await openItem(b, TITLE);
       const banner = await b.$(sel('review-returned-banner'));
       await banner.waitForDisplayed({ timeout: 20_000, timeoutMsg: 'no 退回修改 banner for the author' });
       const text = await banner.getText();
@@ -263,8 +153,8 @@ test('送审, 批注 and 退回修改, 送审 again, 签发, 报送: on one comp
     });
 
     await step(harness, b, 'review-7-head-signs', async () => {
-      await switchUserTo(b, 'jyj.fzr');
-      await openPendingReview(b);
+      await switchUserTo(b, 'jyj.fzr', PASSWORD, TITLE);
+      await openPendingReview(b, TITLE, QUOTE);
       // The head sees what changed since the return.
       await b.waitUntil(
         async () =>
@@ -297,8 +187,8 @@ test('送审, 批注 and 退回修改, 送审 again, 签发, 报送: on one comp
     });
 
     await step(harness, b, 'review-8-author-submits', async () => {
-      await switchUserTo(b, 'jyj.xxy');
-      await openItem(b);
+      await switchUserTo(b, 'jyj.xxy', PASSWORD, TITLE);
+      await openItem(b, TITLE);
       await badgeIs(b, '已签发', 15_000, 'the item is not 已签发 for the author');
       assert.ok((await textOf(b, sel('review-signed-banner'))).includes('李建国'));
       await click(b, 'action-queue');

@@ -2,9 +2,9 @@
 // real app against the real reference portal (`baosong-portal demo`).
 //
 // Story (issue 5, "Done when"): a liaison officer signs in to the demo portal
-// as jyj.xxy through the sign-in dialog. The portal then goes down. The
-// officer sends an item for sign-off, signs it off and clicks 报送: it waits
-// in the outbox as 待报送. The portal comes back (same database, same port);
+// as jyj.xxy through the sign-in dialog and sends an item for sign-off; the
+// head signs it off on the same computer (切换用户). The portal then goes
+// down. The officer clicks 报送: it waits in the outbox as 待报送. The portal comes back (same database, same port);
 // the item is delivered (已报送). A portal editor returns it with a reason
 // through the API; the app shows 退回 with the reason in a banner, in its
 // notice area and in the item's status timeline, and sends a desktop
@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { DemoPortal, Harness, NotificationMonitor, sel, step } from './harness.mjs';
+import { badgeIs, click, openItem, openPendingReview, sendToHead, switchUserTo, textOf } from './review-steps.mjs';
 
 const PASSWORD = 'e2e-Demo-口令-7391';
 const TITLE = '市教育局部署秋季学期校园安全检查工作';
@@ -55,21 +56,8 @@ after(async () => {
   await harness.stop({ keepData: harness.failed });
 });
 
-/** The text of the first element matching `selector` (textContent: not subject to WebDriver's visibility rules). */
-function textOf(b, selector) {
-  return b.execute((s) => document.querySelector(s)?.textContent ?? '', selector);
-}
-
 function attrOf(b, selector, name) {
   return b.execute((s, n) => document.querySelector(s)?.getAttribute(n) ?? null, selector, name);
-}
-
-async function badgeIs(b, label, timeout, timeoutMsg) {
-  await b.waitUntil(async () => (await textOf(b, '.editor-bar .badge')).includes(label), {
-    timeout,
-    interval: 250,
-    timeoutMsg,
-  });
 }
 
 async function clickAction(b, kind) {
@@ -144,32 +132,27 @@ test('sign in, submit while the portal is down, deliver when it is back, and see
       assert.match(await textOf(b, sel('sync-user')), /张敏/);
     });
 
-    await step(harness, b, 'sync-2-portal-down', async () => {
-      await portal.stop();
+    await step(harness, b, 'sync-2-sign-off', async () => {
+      // 送审 to the head on this computer; the head signs (签发) with a key
+      // registered with the portal, which is still up.
+      await openItem(b, TITLE);
+      await sendToHead(b, '请签发');
+      await switchUserTo(b, 'jyj.fzr', PASSWORD, TITLE);
+      await openPendingReview(b, TITLE, '值班制度');
+      await click(b, 'review-sign');
+      await click(b, 'sign-confirm');
+      await (await b.$(sel('review-screen'))).waitForExist({
+        reverse: true,
+        timeout: 60_000,
+        timeoutMsg: '签发 did not finish',
+      });
+      await switchUserTo(b, 'jyj.xxy', PASSWORD, TITLE);
+      await openItem(b, TITLE);
+      await badgeIs(b, '已签发', 15_000, 'the item did not move to 已签发');
     });
 
-    await step(harness, b, 'sync-3-sign-off', async () => {
-      // textContent, not getText(): see rowTexts in app.test.mjs.
-      let index = -1;
-      await b.waitUntil(
-        async () => {
-          index = await b.execute(
-            (s, title) => [...document.querySelectorAll(s)].findIndex((e) => (e.textContent ?? '').includes(title)),
-            sel('item-row'),
-            TITLE,
-          );
-          return index >= 0;
-        },
-        { timeout: 20_000, timeoutMsg: 'the item is not in the list' },
-      );
-      const row = (await b.$$(sel('item-row')))[index];
-      await row.waitForClickable({ timeout: 20_000 });
-      await row.click();
-      await (await b.$(sel('title-input'))).waitForDisplayed({ timeout: 20_000 });
-      await clickAction(b, 'send_for_signoff');
-      await badgeIs(b, '待签发', 15_000, 'the item did not move to 待签发');
-      await clickAction(b, 'sign_off');
-      await badgeIs(b, '已签发', 15_000, 'the item did not move to 已签发');
+    await step(harness, b, 'sync-3-portal-down', async () => {
+      await portal.stop();
     });
 
     await step(harness, b, 'sync-4-submit-offline', async () => {

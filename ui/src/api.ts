@@ -14,6 +14,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 import type { Action } from './bindings/Action'
 import type { AppInfo } from './bindings/AppInfo'
 import type { CheckReport } from './bindings/CheckReport'
+import type { ExportedSheet } from './bindings/ExportedSheet'
 import type { ColumnRef } from './bindings/ColumnRef'
 import type { DecisionKind } from './bindings/DecisionKind'
 import type { ItemCheck } from './bindings/ItemCheck'
@@ -30,6 +31,7 @@ import type { NewComment } from './bindings/NewComment'
 import type { OutboxEntry } from './bindings/OutboxEntry'
 import type { Review } from './bindings/Review'
 import type { ReviewDetail } from './bindings/ReviewDetail'
+import type { RegistrationRecord } from './bindings/RegistrationRecord'
 import type { RevisionDiff } from './bindings/RevisionDiff'
 import type { RevisionSummary } from './bindings/RevisionSummary'
 import type { SendForReview } from './bindings/SendForReview'
@@ -289,6 +291,16 @@ export function signingKey(): Promise<SigningKeyStatus> {
 
 export function rotateSigningKey(): Promise<SigningKeyStatus> {
   return call<SigningKeyStatus>('rotate_signing_key')
+}
+
+/** The item's registration record (登记): author, secrecy review, 送审, 签发, portal steps. */
+export function registrationRecord(id: ItemId): Promise<RegistrationRecord> {
+  return call<RegistrationRecord>('registration_record', { id })
+}
+
+/** 导出审批单: saves the approval sheet PDF in the documents folder; says where. */
+export function exportSheet(id: ItemId): Promise<ExportedSheet> {
+  return call<ExportedSheet>('export_sheet', { id })
 }
 
 /** Calls `handler` with every event of the sync worker. Resolves to the unsubscribe function. */

@@ -588,6 +588,33 @@ function handle(cmd: string, args: Record<string, unknown>): unknown {
     // has no reviews, and nobody is a head.
     case 'item_reviews':
       return { reviews: [], signoff: null }
+    // The registration record of an item nobody has checked, sent or signed.
+    case 'registration_record': {
+      const { item } = get(args.id)
+      return {
+        item_id: item.id,
+        revision: item.revision,
+        state: item.state,
+        title: item.content.title,
+        column: item.content.column.name,
+        source_unit: item.content.source_unit,
+        author: item.content.author,
+        author_phone: item.content.author_phone,
+        secrecy_review: null,
+        sent_for_review: null,
+        signoff: null,
+        submitted_at: null,
+        portal: {
+          received: null,
+          in_review: null,
+          adopted: null,
+          published: null,
+          returned: null,
+          not_adopted: null,
+          withdrawn: null,
+        },
+      }
+    }
     default:
       throw `command ${cmd} not found`
   }

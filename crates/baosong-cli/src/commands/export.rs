@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use baosong_core::model::RegistrationRecord;
-use baosong_core::sheet::{FontSource, render_pdf};
+use baosong_core::sheet::{FontSource, export_pdf};
 use baosong_core::{Lang, Store};
 
 use crate::error::CliError;
@@ -29,29 +29,15 @@ pub fn sheet(
     let id = store.resolve_id(id)?;
     let record = store.registration_record(id)?;
     let source = font.map_or(FontSource::System, FontSource::File);
-    let pdf = render_pdf(&record, &source).map_err(CliError::Sheet)?;
-    write_atomically(file, &pdf)?;
+    let bytes = export_pdf(&record, &source, file).map_err(CliError::Sheet)?;
     let shown = file.display().to_string();
     out.emit(
-        &serde_json::json!({ "item_id": id, "file": shown, "bytes": pdf.len() }),
+        &serde_json::json!({ "item_id": id, "file": shown, "bytes": bytes }),
         |lang| match lang {
             Lang::Zh => format!("审批单已保存：{shown}"),
             Lang::En => format!("approval sheet written: {shown}"),
         },
     )
-}
-
-/// Writes beside the target, then renames: a reader never sees half a PDF.
-fn write_atomically(file: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let name = file.display().to_string();
-    let mut tmp = file.as_os_str().to_owned();
-    tmp.push(".part");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes).map_err(|e| CliError::Write(name.clone(), e))?;
-    std::fs::rename(&tmp, file).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        CliError::Write(name, e)
-    })
 }
 
 fn human(r: &RegistrationRecord, lang: Lang) -> String {

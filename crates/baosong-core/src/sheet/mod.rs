@@ -34,6 +34,11 @@ pub enum SheetError {
     NotCjk(String),
     BadFont(String),
     Pdf(String),
+    /// The PDF could not be saved (the path, the system's reason).
+    Write {
+        path: String,
+        reason: String,
+    },
 }
 
 impl std::fmt::Display for SheetError {
@@ -51,6 +56,7 @@ impl SheetError {
             SheetError::NotCjk(_) => "font_not_cjk",
             SheetError::BadFont(_) => "bad_font",
             SheetError::Pdf(_) => "pdf",
+            SheetError::Write { .. } => "write",
         }
     }
 
@@ -78,6 +84,12 @@ impl SheetError {
             (SheetError::BadFont(e), Lang::En) => format!("unusable font: {e}"),
             (SheetError::Pdf(e), Lang::Zh) => format!("生成 PDF 失败：{e}"),
             (SheetError::Pdf(e), Lang::En) => format!("could not write the PDF: {e}"),
+            (SheetError::Write { path, reason }, Lang::Zh) => {
+                format!("无法保存审批单 {path}：{reason}")
+            }
+            (SheetError::Write { path, reason }, Lang::En) => {
+                format!("cannot save the approval sheet {path}: {reason}")
+            }
         }
     }
 }
@@ -88,6 +100,30 @@ pub const SHEET_TITLE: &str = "信息报送审批单（保密审查单）";
 /// The sheet of `record` as PDF bytes, generated now.
 pub fn render_pdf(record: &RegistrationRecord, font: &FontSource) -> Result<Vec<u8>, SheetError> {
     render_pdf_at(record, font, Utc::now())
+}
+
+/// Renders the sheet of `record` and saves it as `file`: written beside it
+/// first, then renamed, so nobody ever opens half a PDF and a failure leaves
+/// any earlier file as it was. Returns the PDF's size in bytes.
+pub fn export_pdf(
+    record: &RegistrationRecord,
+    font: &FontSource,
+    file: &std::path::Path,
+) -> Result<usize, SheetError> {
+    let pdf = render_pdf(record, font)?;
+    let failed = |e: std::io::Error| SheetError::Write {
+        path: file.display().to_string(),
+        reason: e.to_string(),
+    };
+    let mut tmp = file.as_os_str().to_owned();
+    tmp.push(".part");
+    let tmp = std::path::PathBuf::from(tmp);
+    std::fs::write(&tmp, &pdf).map_err(failed)?;
+    std::fs::rename(&tmp, file).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        failed(e)
+    })?;
+    Ok(pdf.len())
 }
 
 /// As [`render_pdf`], with the generation time given (for reproducible output).
