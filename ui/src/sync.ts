@@ -121,6 +121,22 @@ export function noticeFor(event: SyncEvent): SyncNotice | null {
           return null
       }
     }
+    case 'review': {
+      // From the portal's review queue: the head's decision reaches the
+      // author; a new request reaches the head.
+      const r = event.review
+      const by = r.decided_name ?? r.decided_by ?? ''
+      switch (r.status) {
+        case 'signed_off':
+          return { kind: 'info', key: 'sync.notice.reviewSigned', params: { title: r.title, by } }
+        case 'returned':
+          return { kind: 'warn', key: 'sync.notice.reviewReturned', params: { title: r.title, by } }
+        case 'pending':
+          return { kind: 'info', key: 'sync.notice.reviewPending', params: { title: r.title, from: r.from_name } }
+        default:
+          return null
+      }
+    }
     case 'status':
       return null
   }
@@ -134,6 +150,8 @@ export function itemOf(event: SyncEvent): ItemId | null {
       return event.entry.item_id
     case 'changed':
       return event.change.item_id
+    case 'review':
+      return event.review.item_id
     case 'status':
       return null
   }

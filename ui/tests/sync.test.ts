@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '../src/api'
 import type { AppliedChange } from '../src/bindings/AppliedChange'
 import type { OutboxEntry } from '../src/bindings/OutboxEntry'
+import type { Review } from '../src/bindings/Review'
 import type { SyncEvent } from '../src/bindings/SyncEvent'
 import type { SyncOverview } from '../src/bindings/SyncOverview'
 import type { SyncStatus } from '../src/bindings/SyncStatus'
@@ -184,6 +185,48 @@ describe('noticeFor', () => {
     expect(refused.error.zh).toContain('市教育局召开安全工作会议')
     expect(refused.error.zh).toContain('栏目不存在')
     expect(refused.error.en).toContain('unknown column')
+  })
+
+  it('tells the author the head\'s decision from the portal\'s queue, and the head a new request', () => {
+    const review = (status: Review['status'], itemId: string | null = ITEM): SyncEvent => ({
+      kind: 'review',
+      review: {
+        id: 'r1',
+        item_id: itemId,
+        client_item_id: ITEM,
+        revision: 2,
+        origin: 'portal',
+        status,
+        from_user: 'jyj.xxy',
+        from_name: '张敏',
+        to_user: 'jyj.fzr',
+        to_name: '李建国',
+        title: '市教育局召开安全工作会议',
+        note: '',
+        decided_by: status === 'pending' ? null : 'jyj.fzr',
+        decided_name: status === 'pending' ? null : '李建国',
+        decided_at: null,
+        opinion: null,
+        comments: [],
+        created_at: '2026-12-03T01:00:00Z',
+        updated_at: '2026-12-03T01:00:00Z',
+        via_portal: true,
+      },
+    })
+    expect(noticeFor(review('signed_off'))).toMatchObject({
+      kind: 'info',
+      key: 'sync.notice.reviewSigned',
+      params: { by: '李建国' },
+    })
+    expect(noticeFor(review('returned'))).toMatchObject({ kind: 'warn', key: 'sync.notice.reviewReturned' })
+    expect(noticeFor(review('pending', null))).toMatchObject({
+      kind: 'info',
+      key: 'sync.notice.reviewPending',
+      params: { from: '张敏' },
+    })
+    expect(noticeFor(review('cancelled'))).toBeNull()
+    expect(itemOf(review('signed_off'))).toBe(ITEM)
+    expect(itemOf(review('pending', null))).toBeNull()
   })
 
   it('finds the item an event is about', () => {
