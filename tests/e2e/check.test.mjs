@@ -4,7 +4,7 @@
 // new item. The number is highlighted where it stands, the check panel says
 // the item cannot go to sign-off and 送审 is disabled; one click on 打码 masks
 // the number in the editor, the highlight goes, autosave stores the masked
-// text, and the item can then be sent for sign-off (待签发). The baosong CLI
+// text, and the gate then lets it go to 送审 (which asks who is signed in). The baosong CLI
 // confirms that the stored body holds only the masked number.
 
 import { after, before, test } from 'node:test';
@@ -42,7 +42,7 @@ function joinedText(b, selector) {
   return b.execute((s) => [...document.querySelectorAll(s)].map((e) => e.textContent ?? '').join(''), selector);
 }
 
-test('an ID number typed into the editor is highlighted, masked with one click, and the item then goes to sign-off', async () => {
+test('an ID number typed into the editor is highlighted, masked with one click, and the gate then lets the item go to 送审', async () => {
   browser = await harness.session([]);
   const b = browser;
   try {
@@ -125,23 +125,31 @@ test('an ID number typed into the editor is highlighted, masked with one click, 
       const send = await b.$(sel('action-send_for_signoff'));
       await send.waitForEnabled({ timeout: 10_000 });
       await send.click();
+      // The gate lets it through: 送审 asks to whom. Nobody is signed in here,
+      // and 送审 must know who sends: it says so and nothing moves.
+      const dialog = await b.$(sel('send-review-dialog'));
+      await dialog.waitForDisplayed({ timeout: 10_000, timeoutMsg: 'no 送审 dialog' });
+      await (await b.$(sel('review-send'))).click();
+      const error = await b.$(sel('send-review-error'));
+      await error.waitForDisplayed({ timeout: 10_000, timeoutMsg: 'no message about signing in' });
+      assert.equal(await error.getAttribute('data-code'), 'no_profile');
+      assert.match(await error.getText(), /登录门户/);
+      await harness.capture(b, 'check-sent-for-signoff', { quiet: true });
+      await (await b.$(sel('send-review-cancel'))).click();
       const badge = await b.$('.editor-bar .badge');
-      await b.waitUntil(async () => (await badge.getText()).includes('待签发'), {
-        timeout: 15_000,
-        timeoutMsg: 'the item did not move to 待签发 (awaiting sign-off)',
-      });
+      assert.match(await badge.getText(), /草稿/);
     });
-    await harness.capture(b, 'check-sent-for-signoff', { quiet: true });
   } finally {
     await browser.deleteSession().catch((e) => console.error(`deleteSession: ${e.message}`));
     browser = null;
     await sleep(1000);
   }
 
-  // The stored item: awaiting sign-off, with only the masked number in its body.
+  // The stored item: still a draft (nobody signed in to send it), with only
+  // the masked number in its body, and its stored check clean.
   const [item] = JSON.parse(harness.cli('--json', 'list'));
   assert.equal(item.title, TITLE);
-  assert.equal(item.state, 'awaiting_signoff');
+  assert.equal(item.state, 'draft');
   const shown = harness.cli('--json', 'show', item.id);
   assert.ok(!shown.includes(ID), 'the stored item does not contain the full ID number');
   assert.match(shown, /11(\\\\)?\*/, 'the stored body holds the masked number');

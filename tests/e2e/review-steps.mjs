@@ -20,6 +20,9 @@ export async function badgeIs(b, label, timeout, timeoutMsg) {
 
 export async function click(b, id, timeout = 20_000) {
   const el = await b.$(sel(id));
+  // As a person scrolls to a button below the fold before clicking it.
+  await el.waitForExist({ timeout, timeoutMsg: `no ${id}` });
+  await el.scrollIntoView({ block: 'center' });
   await el.waitForClickable({ timeout, timeoutMsg: `${id} is not clickable` });
   await el.click();
 }

@@ -34,7 +34,9 @@ pub enum SyncError {
     #[error("wrong username or password")]
     InvalidCredentials,
     /// No portal is configured yet.
-    #[error("no portal configured: sign in first (baosong login --portal URL --user NAME)")]
+    #[error(
+        "nobody is signed in to the portal: sign in first (登录门户 in the app; baosong login --portal URL --user NAME on the command line)"
+    )]
     NoProfile,
     /// The OS keyring is missing, locked or refused.
     #[error("the system keyring is not available: {0}")]
@@ -124,7 +126,7 @@ impl SyncError {
             }
             SyncError::InvalidCredentials => "用户名或密码不正确。".into(),
             SyncError::NoProfile => {
-                "尚未设置门户网站：请先登录（baosong login --portal 地址 --user 用户名）。".into()
+                "尚未登录门户网站：请先登录（桌面程序点“登录门户”；命令行用 baosong login --portal 地址 --user 用户名）。送审、签发和报送都要知道是谁在操作。".into()
             }
             SyncError::Keyring(d) => format!(
                 "系统密钥环不可用（{d}）。登录凭据只保存在系统密钥环中：请确认已登录桌面并解锁密钥环（Linux 上为 GNOME 密钥环 / Secret Service）。"
