@@ -112,6 +112,53 @@ async fn every_rejection_has_its_code() {
     assert_eq!(r.status(), StatusCode::CREATED);
 }
 
+/// The tamper cases: one character of the body, the column, an
+/// attachment's hash, the signing time — each changed after signing (with
+/// the content hash redone where the attacker would redo it) is refused,
+/// and the untouched request still goes through.
+#[tokio::test]
+async fn any_change_after_signing_is_refused() {
+    let p = Portal::start().await;
+    let jyj = p.token("jyj.xxy").await;
+    let (head, k) = p.head_key("sjyj");
+    let mut base = request("市教育局部署校园安全工作");
+    base.attachments = vec![baosong_api::AttachmentRef {
+        sha256: "ab".repeat(32),
+        name: "会议照片.jpg".into(),
+        size: 120_000,
+        media_type: "image/jpeg".into(),
+    }];
+    let good = signed(&base, k, head);
+
+    let mut body = good.clone();
+    body.body_markdown.push('。');
+    let r = p.submit_raw(&jyj, &key(), &body).await;
+    expect_problem(r, 422, ProblemCode::ContentHashMismatch).await;
+    let r = p.submit_raw(&jyj, &key(), &rehash(body)).await;
+    expect_problem(r, 422, ProblemCode::SignatureInvalid).await;
+
+    let mut column = good.clone();
+    column.item.column_id = "tzgg".into();
+    let r = p.submit_raw(&jyj, &key(), &rehash(column)).await;
+    expect_problem(r, 422, ProblemCode::SignatureInvalid).await;
+
+    let mut attachment = good.clone();
+    attachment.attachments[0].sha256 = "cd".repeat(32);
+    let r = p.submit_raw(&jyj, &key(), &attachment).await;
+    expect_problem(r, 422, ProblemCode::SignatureInvalid).await;
+
+    let mut time = good.clone();
+    if let Some(s) = time.signoff.as_mut() {
+        s.signed_at += Duration::seconds(1);
+    }
+    let r = p.submit_raw(&jyj, &key(), &time).await;
+    expect_problem(r, 422, ProblemCode::SignatureInvalid).await;
+
+    assert_eq!(p.counts().0, 0, "nothing refused was stored");
+    let r = p.submit_raw(&jyj, &key(), &good).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+}
+
 #[tokio::test]
 async fn resubmitting_needs_a_new_valid_signoff() {
     let p = Portal::start().await;
