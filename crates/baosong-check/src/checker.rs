@@ -6,8 +6,12 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
+use crate::attachment::{
+    AttachmentInput, AttachmentSpot, PartKind, finding_for_fact, is_image, missing_alt,
+    presence_of_part,
+};
 use crate::detect::{self, FieldText, Hit};
-use crate::finding::{CheckReport, Detector, Field, Finding, Message, Severity};
+use crate::finding::{CheckReport, Detector, Field, Finding, Message, Severity, Span};
 use crate::lexicon::format::Category;
 use crate::lexicon::{self, CompiledLexicon, LexiconError, LexiconSet};
 use crate::text::fold::fold_str;
@@ -51,9 +55,26 @@ impl<'a> CheckInput<'a> {
 /// `[title, summary, keywords, body]` as serde_json writes it, so any change
 /// to any checked field changes it.
 pub fn content_hash(input: &CheckInput) -> String {
-    let canonical =
-        serde_json::to_string(&[input.title, input.summary, input.keywords, input.body])
-            .unwrap_or_default();
+    content_hash_with(input, &[])
+}
+
+/// As [`content_hash`], covering the attachments too: with any, the JSON
+/// array gains a fifth element, `[[sha256, name, alt], …]`, so adding,
+/// removing, renaming or replacing a file changes it. Without attachments it
+/// is the same as [`content_hash`], so reports stored before attachments
+/// existed stay valid.
+pub fn content_hash_with(input: &CheckInput, attachments: &[AttachmentInput]) -> String {
+    let fields = [input.title, input.summary, input.keywords, input.body];
+    let canonical = if attachments.is_empty() {
+        serde_json::to_string(&fields)
+    } else {
+        let files: Vec<[&str; 3]> = attachments
+            .iter()
+            .map(|a| [a.sha256, a.name, a.alt])
+            .collect();
+        serde_json::to_string(&(fields[0], fields[1], fields[2], fields[3], files))
+    }
+    .unwrap_or_default();
     hex(&Sha256::digest(canonical.as_bytes()))
 }
 
@@ -107,6 +128,17 @@ impl Checker {
     }
 
     pub fn check(&self, input: &CheckInput) -> CheckReport {
+        self.check_with_attachments(input, &[])
+    }
+
+    /// Checks the item's fields and its attachments: every detector over
+    /// every part of every file, plus a finding for each piece of hidden
+    /// content and each fact (see [`crate::attachment`]).
+    pub fn check_with_attachments(
+        &self,
+        input: &CheckInput,
+        attachments: &[AttachmentInput],
+    ) -> CheckReport {
         let mut findings = Vec::new();
         let fields = [
             (Field::Title, input.title, BodyFormat::Plain),
@@ -116,18 +148,76 @@ impl Checker {
         ];
         for (field, text, format) in fields {
             if !text.is_empty() {
-                self.check_field(field, text, format, &mut findings);
+                self.check_field(field, text, format, None, &mut findings);
             }
         }
+        for (index, a) in attachments.iter().enumerate() {
+            self.check_attachment(index as u32, a, &mut findings);
+        }
         CheckReport {
-            content_hash: content_hash(input),
+            content_hash: content_hash_with(input, attachments),
             engine_version: env!("CARGO_PKG_VERSION").to_owned(),
             lexicons: self.lexicons.versions(),
             findings,
         }
     }
 
-    fn check_field(&self, field: Field, source: &str, format: BodyFormat, out: &mut Vec<Finding>) {
+    fn check_attachment(&self, index: u32, a: &AttachmentInput, out: &mut Vec<Finding>) {
+        let spot = |part: Option<PartKind>, location: &str| AttachmentSpot {
+            index,
+            name: a.name.to_owned(),
+            sha256: a.sha256.to_owned(),
+            part,
+            location: location.to_owned(),
+        };
+        // The whole file, not a place in it: an empty span.
+        let whole = |rule: &str, severity, message, matched: &str, s: AttachmentSpot| Finding {
+            detector: Detector::Attachment,
+            fingerprint: format!("{rule}:{}:{}", a.sha256, fold_str(&s.location)),
+            rule: rule.to_owned(),
+            severity,
+            field: Field::Attachment,
+            span: Span::default(),
+            matched: matched.to_owned(),
+            excerpt: excerpt_of(matched),
+            message,
+            suggestion: None,
+            attachment: Some(s),
+        };
+        if is_image(a.media_type) && a.alt.trim().is_empty() {
+            let (rule, severity, message) = missing_alt();
+            out.push(whole(rule, severity, message, "", spot(None, "")));
+        }
+        for fact in &a.scan.facts {
+            let (rule, severity, message) = finding_for_fact(fact);
+            let s = spot(None, &fact.label);
+            out.push(whole(rule, severity, message, &fact.value, s));
+        }
+        for part in &a.scan.parts {
+            let s = spot(Some(part.kind), &part.location);
+            if let Some((rule, severity, message)) = presence_of_part(part) {
+                out.push(whole(rule, severity, message, &part.text, s.clone()));
+            }
+            if !part.text.is_empty() {
+                self.check_field(
+                    Field::Attachment,
+                    &part.text,
+                    BodyFormat::Plain,
+                    Some(&s),
+                    out,
+                );
+            }
+        }
+    }
+
+    fn check_field(
+        &self,
+        field: Field,
+        source: &str,
+        format: BodyFormat,
+        spot: Option<&AttachmentSpot>,
+        out: &mut Vec<Finding>,
+    ) {
         let prepared = match format {
             BodyFormat::Markdown => Prepared::markdown(source),
             BodyFormat::Plain => Prepared::plain(source),
@@ -154,9 +244,13 @@ impl Checker {
         let positions = Positions::resolve(source, ranges.iter().flat_map(|&(s, e)| [s, e]));
         for (h, &(s, e)) in hits.into_iter().zip(&ranges) {
             let seen = &prepared.text[h.start..h.end];
+            let fingerprint = match spot {
+                None => format!("{}:{}", h.rule, fold_str(seen)),
+                Some(a) => format!("{}:{}:{}", h.rule, a.sha256, fold_str(seen)),
+            };
             out.push(Finding {
                 detector: h.detector,
-                fingerprint: format!("{}:{}", h.rule, fold_str(seen)),
+                fingerprint,
                 rule: h.rule.to_owned(),
                 severity: h.severity,
                 field,
@@ -165,6 +259,7 @@ impl Checker {
                 excerpt: excerpt(source, s, e),
                 message: h.message,
                 suggestion: h.suggestion,
+                attachment: spot.cloned(),
             });
         }
     }
@@ -218,6 +313,17 @@ impl Checker {
             });
         }
     }
+}
+
+/// The first 40 characters of a hidden part's text, on one line.
+fn excerpt_of(text: &str) -> String {
+    let mut e: String = text.chars().take(40).collect();
+    if text.chars().nth(40).is_some() {
+        e.push('…');
+    }
+    e.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// Up to 12 characters either side of `s..e`, on one line.

@@ -64,6 +64,8 @@ pub enum Detector {
     Norms,
     /// External links.
     Links,
+    /// Hidden content and metadata in attachments (批注, 修订, GPS …).
+    Attachment,
 }
 
 /// Which part of an item a finding is in.
@@ -75,6 +77,8 @@ pub enum Field {
     Summary,
     Keywords,
     Body,
+    /// A file attached to the item; [`Finding::attachment`] says which and where.
+    Attachment,
 }
 
 impl Field {
@@ -85,6 +89,7 @@ impl Field {
             Field::Summary => "summary",
             Field::Keywords => "keywords",
             Field::Body => "body",
+            Field::Attachment => "attachment",
         }
     }
 
@@ -94,13 +99,14 @@ impl Field {
             Field::Summary => "内容概述",
             Field::Keywords => "主题词",
             Field::Body => "正文",
+            Field::Attachment => "附件",
         }
     }
 }
 
 /// A range in the checked text, as byte offsets (Rust, the store) and as
 /// UTF-16 code-unit offsets (JavaScript strings, the editor). End-exclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Span {
     pub start: u32,
@@ -147,8 +153,14 @@ pub struct Finding {
     /// What to put at `span` instead: a correction, or the masked form.
     pub suggestion: Option<String>,
     /// Identifies "the same finding" across edits and re-checks: rule and the
-    /// normalised matched text. Decisions are keyed by it.
+    /// normalised matched text (and, in an attachment, the file's hash).
+    /// Decisions are keyed by it.
     pub fingerprint: String,
+    /// In an attachment: which one, and where in it. The span is then into
+    /// that part's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub attachment: Option<crate::attachment::AttachmentSpot>,
 }
 
 /// A lexicon the report was computed with.
@@ -192,7 +204,13 @@ mod field_tests {
 
     #[test]
     fn field_codes_are_the_serialised_names() {
-        for f in [Field::Title, Field::Summary, Field::Keywords, Field::Body] {
+        for f in [
+            Field::Title,
+            Field::Summary,
+            Field::Keywords,
+            Field::Body,
+            Field::Attachment,
+        ] {
             assert_eq!(serde_json::to_value(f).unwrap(), f.code());
         }
     }

@@ -10,6 +10,7 @@
 //! automata, the set with its allow-list), `decision.rs` (decisions and the
 //! sign-off gate), `mask.rs` (writing masked text).
 
+pub mod attachment;
 pub mod checker;
 pub mod decision;
 pub mod detect;
@@ -18,7 +19,10 @@ pub mod lexicon;
 pub mod masking;
 pub mod text;
 
-pub use checker::{BodyFormat, CheckInput, Checker, content_hash};
+pub use attachment::{
+    AttachmentInput, AttachmentSpot, DocumentScan, Fact, FactKind, PartKind, TextPart,
+};
+pub use checker::{BodyFormat, CheckInput, Checker, content_hash, content_hash_with};
 pub use decision::{Decision, DecisionKind, GateStatus, gate};
 pub use finding::{CheckReport, Detector, Field, Finding, LexiconVersion, Message, Severity, Span};
 pub use lexicon::{CompiledLexicon, LexiconError};

@@ -4,6 +4,7 @@
 //! Nothing here knows about Tauri, the network or the terminal; the CLI and the
 //! desktop shell are thin layers over this crate.
 
+pub mod blobs;
 pub mod columns;
 pub mod i18n;
 pub mod model;

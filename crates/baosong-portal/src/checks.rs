@@ -107,12 +107,7 @@ impl PortalChecker {
 }
 
 fn field_code(field: baosong_check::Field) -> &'static str {
-    match field {
-        baosong_check::Field::Title => "title",
-        baosong_check::Field::Summary => "summary",
-        baosong_check::Field::Keywords => "keywords",
-        baosong_check::Field::Body => "body",
-    }
+    field.code()
 }
 
 /// The findings as stored in `submission_revisions.server_findings`.

@@ -95,6 +95,8 @@ pub struct ItemContent {
     pub keywords: Vec<String>,
     pub urgency: Urgency,
     pub disclosure: Disclosure,
+    /// 附件, in order. The files are in the blob store, by hash.
+    pub attachments: Vec<super::AttachmentEntry>,
 }
 
 /// Where an item stands in the reporting workflow. The legal moves between

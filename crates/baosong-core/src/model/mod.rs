@@ -4,12 +4,14 @@
 //! revision), printed by the CLI with `--json`, and sent to the desktop UI, whose
 //! TypeScript types are generated from them with ts-rs (`make bindings`).
 
+mod attachment;
 mod ids;
 mod item;
 mod outbox;
 mod registration;
 mod review;
 
+pub use attachment::AttachmentEntry;
 pub use ids::ItemId;
 pub use item::{
     ColumnRef, Disclosure, DisclosureKind, Item, ItemContent, ItemState, ItemSummary, Urgency,

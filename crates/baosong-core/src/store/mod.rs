@@ -97,6 +97,11 @@ impl Store {
         &self.path
     }
 
+    /// The attachment blob store next to the database.
+    pub fn blobs(&self) -> crate::blobs::BlobStore {
+        crate::blobs::BlobStore::new(self.path.parent().unwrap_or(Path::new(".")))
+    }
+
     /// Who the audit log names for the changes made through this store.
     pub fn set_actor(&mut self, actor: impl Into<String>) {
         self.actor = actor.into();

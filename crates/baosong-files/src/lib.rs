@@ -1,0 +1,23 @@
+//! Baosong's file readers: what is inside an attachment, without an external
+//! converter at run time.
+//!
+//! - `package`: a zip package (docx, xlsx) read with hard limits, so a zip
+//!   bomb, a huge or deeply nested part is refused with a clear message;
+//! - `docx`: Word/WPS documents — import to Markdown, scan for hidden
+//!   content (comments, tracked changes, hidden text, properties), clean;
+//! - `xlsx`, `pdf`: scan the text and hidden content of spreadsheets and PDFs;
+//! - `image`: JPEG/PNG/WebP metadata (EXIF/XMP: GPS, camera serial, author),
+//!   found and stripped without re-encoding the image;
+//! - `kind`: what a file is, from its first bytes and name.
+//!
+//! Pure: every function takes bytes and returns values; reading and writing
+//! files is the caller's job (baosong-core's attachment store).
+
+pub mod error;
+pub mod kind;
+pub mod limits;
+pub mod package;
+
+pub use error::FileError;
+pub use kind::FileKind;
+pub use limits::Limits;
