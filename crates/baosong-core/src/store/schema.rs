@@ -253,6 +253,36 @@ CREATE TABLE review_outbox (
 CREATE INDEX review_outbox_by_status ON review_outbox (status, seq);
 "#;
 
+/// Schema version 6: attachments (the files themselves are in the blob store,
+/// `attachments/` in the data directory; which files a revision has is in
+/// its content JSON).
+///
+/// - `attachment_scans`: what scanning a file found (its text, hidden
+///   content, metadata), keyed by the file's hash and the scanner version,
+///   so the check does not re-read a 50-page document on every keystroke.
+/// - `attachment_uploads`: resumable uploads in progress, per portal and
+///   file: the portal's upload id and the last offset it acknowledged, so an
+///   upload continues after a dropped connection or a restart.
+const V6: &str = r#"
+CREATE TABLE attachment_scans (
+    sha256  TEXT NOT NULL,
+    scanner TEXT NOT NULL,
+    scan    TEXT NOT NULL,
+    at      TEXT NOT NULL,
+    PRIMARY KEY (sha256, scanner)
+) WITHOUT ROWID;
+
+CREATE TABLE attachment_uploads (
+    portal     TEXT NOT NULL,
+    sha256     TEXT NOT NULL,
+    upload_id  TEXT NOT NULL,
+    acked      INTEGER NOT NULL,
+    size       INTEGER NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (portal, sha256)
+) WITHOUT ROWID;
+"#;
+
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(all())
@@ -260,7 +290,14 @@ pub fn migrations() -> Migrations<'static> {
 
 /// The migration list itself, so tests can build every earlier schema version.
 pub fn all() -> Vec<M<'static>> {
-    vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)]
+    vec![
+        M::up(V1),
+        M::up(V2),
+        M::up(V3),
+        M::up(V4),
+        M::up(V5),
+        M::up(V6),
+    ]
 }
 
 /// The newest schema version this build knows.
