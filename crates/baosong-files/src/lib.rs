@@ -13,10 +13,14 @@
 //! Pure: every function takes bytes and returns values; reading and writing
 //! files is the caller's job (baosong-core's attachment store).
 
+pub mod clean;
+pub mod docx;
 pub mod error;
 pub mod kind;
 pub mod limits;
 pub mod package;
+pub mod props;
+pub mod xml;
 
 pub use error::FileError;
 pub use kind::FileKind;
