@@ -106,7 +106,7 @@ fn drop_references(
     let mut w = Writer::new(Vec::with_capacity(xml.len()));
     let mut skipping = 0usize;
     loop {
-        let ev = r.next()?;
+        let ev = r.next_event()?;
         if matches!(ev, Event::Eof) {
             break;
         }
@@ -185,7 +185,7 @@ pub fn blank_elements(
     let mut inside: Option<String> = None;
     let mut blanked = Vec::new();
     loop {
-        let ev = r.next()?;
+        let ev = r.next_event()?;
         match &ev {
             Event::Eof => break,
             Event::Start(e) => {

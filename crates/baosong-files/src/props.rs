@@ -81,7 +81,7 @@ fn simple_elements(
     let mut out: Vec<(String, String)> = Vec::new();
     let mut current: Option<String> = None;
     loop {
-        match r.next()? {
+        match r.next_event()? {
             Event::Eof => break,
             Event::Start(e) if r.depth() == 2 => {
                 current = Some(e.name().as_ref().to_owned());
@@ -110,7 +110,7 @@ fn custom_properties(xml: &[u8], depth: usize) -> Result<Vec<(String, String)>, 
     let mut out: Vec<(String, String)> = Vec::new();
     let mut in_prop = false;
     loop {
-        match r.next()? {
+        match r.next_event()? {
             Event::Eof => break,
             Event::Start(e) if e.local_name().as_ref() == "property" => {
                 in_prop = true;

@@ -31,7 +31,7 @@ impl<'a> PartReader<'a> {
     }
 
     /// The next event; `Event::Eof` at the end.
-    pub fn next(&mut self) -> Result<Event<'a>, FileError> {
+    pub fn next_event(&mut self) -> Result<Event<'a>, FileError> {
         let ev = self.reader.read_event().map_err(|e| FileError::Malformed {
             part: self.part.clone(),
             detail: e.to_string(),

@@ -124,7 +124,7 @@ fn count_comments(pkg: &mut Package, limits: &Limits) -> Result<usize, FileError
     let mut r = PartReader::new("word/comments.xml", &xml, limits.max_xml_depth);
     let mut n = 0;
     loop {
-        match r.next()? {
+        match r.next_event()? {
             Event::Eof => return Ok(n),
             Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "w:comment" => n += 1,
             _ => {}
@@ -162,7 +162,7 @@ fn clean_story(
         })
     };
     loop {
-        let ev = r.next()?;
+        let ev = r.next_event()?;
         if matches!(ev, Event::Eof) {
             break;
         }

@@ -135,7 +135,7 @@ fn read_story(
         if events.is_multiple_of(4096) {
             pkg.deadline.check()?;
         }
-        let ev = r.next()?;
+        let ev = r.next_event()?;
         match &ev {
             Event::Eof => break,
             Event::Start(e) | Event::Empty(e) => {
@@ -238,7 +238,7 @@ fn read_comments(pkg: &mut Package, limits: &Limits) -> Result<Vec<TextPart>, Fi
     let (mut count, mut text, mut in_text) = (0usize, String::new(), false);
     let mut authors = BTreeSet::new();
     loop {
-        match r.next()? {
+        match r.next_event()? {
             Event::Eof => break,
             Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "w:comment" => {
                 count += 1;
