@@ -13,6 +13,7 @@
 //! Pure: every function takes bytes and returns values; reading and writing
 //! files is the caller's job (baosong-core's attachment store).
 
+pub mod docx;
 pub mod error;
 pub mod kind;
 pub mod limits;
