@@ -221,3 +221,101 @@ fn footnote_fodt_outline_heading_footnote_break_tab() {
     assert!(doc.images.is_empty());
     assert!(doc.notes.is_empty(), "{:?}", doc.notes);
 }
+
+/// A small deterministic generator (xorshift), so a failure reproduces.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n.max(1) as u64) as usize
+    }
+}
+
+/// The parts of a package, in order.
+fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .unwrap_or_else(|e| panic!("the fixture is a zip: {e}"));
+    (0..archive.len())
+        .map(|i| {
+            let mut file = archive
+                .by_index(i)
+                .unwrap_or_else(|e| panic!("part {i}: {e}"));
+            let mut data = Vec::new();
+            file.read_to_end(&mut data)
+                .unwrap_or_else(|e| panic!("part {i}: {e}"));
+            let name = file
+                .name()
+                .unwrap_or_else(|e| panic!("part {i} name: {e}"))
+                .into_owned();
+            (name, data)
+        })
+        .collect()
+}
+
+fn rezip(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in parts {
+        w.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        w.write_all(data).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    w.finish()
+        .unwrap_or_else(|e| panic!("zip: {e}"))
+        .into_inner()
+}
+
+/// Damaged versions of a real document — the file cut short or with bytes
+/// flipped, and its XML parts cut, pieces deleted or repeated — are either
+/// imported or refused with an error; none panics or hangs.
+#[test]
+fn damaged_documents_never_panic() {
+    let (_, bytes) = import("notice");
+    let limits = Limits::default();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let (mut ok, mut refused) = (0, 0);
+    let mut tally = |result: Result<ImportedDocument, baosong_files::FileError>| match result {
+        Ok(_) => ok += 1,
+        Err(_) => refused += 1,
+    };
+    // The file itself.
+    for cut in (0..bytes.len()).step_by(61) {
+        tally(import_docx(&bytes[..cut], &limits));
+    }
+    for _ in 0..300 {
+        let mut damaged = bytes.clone();
+        for _ in 0..1 + rng.below(4) {
+            let at = rng.below(damaged.len());
+            damaged[at] ^= 1 << rng.below(8);
+        }
+        tally(import_docx(&damaged, &limits));
+    }
+    // Its XML parts, re-packed, so the damage reaches the parsers.
+    let parts = unzip(&bytes);
+    let xml_parts: Vec<usize> = (0..parts.len())
+        .filter(|&i| parts[i].0.ends_with(".xml") || parts[i].0.ends_with(".rels"))
+        .collect();
+    for round in 0..600 {
+        let mut damaged = parts.clone();
+        let target = xml_parts[rng.below(xml_parts.len())];
+        let data = &mut damaged[target].1;
+        let (a, b) = (rng.below(data.len()), rng.below(data.len()));
+        let (from, to) = (a.min(b), a.max(b));
+        match round % 3 {
+            0 => data.truncate(from),
+            1 => {
+                data.drain(from..to);
+            }
+            _ => {
+                let piece = data[from..to].to_vec();
+                data.splice(from..from, piece);
+            }
+        }
+        tally(import_docx(&rezip(&damaged), &limits));
+    }
+    assert!(ok > 0 && refused > 0, "ok {ok}, refused {refused}");
+}
