@@ -374,3 +374,40 @@ fn bad_files_are_refused_with_their_reason() {
     );
     assert_eq!(code(&ole, &l), Some("encrypted"));
 }
+
+#[test]
+fn deep_but_allowed_nesting_does_not_exhaust_the_stack() {
+    // Each nesting level here is a recursive call in the parser; the depth
+    // limit (256 elements) bounds the recursion well inside a thread stack.
+    let links = format!(
+        "<w:p>{}<w:r><w:t>深</w:t></w:r>{}</w:p>",
+        "<w:hyperlink>".repeat(240),
+        "</w:hyperlink>".repeat(240)
+    );
+    let tables = format!(
+        "{}{}{}",
+        "<w:tbl><w:tr><w:tc>".repeat(80),
+        p("格"),
+        "</w:tc></w:tr></w:tbl>".repeat(80)
+    );
+    let boxes = format!(
+        "{}{}",
+        "<w:p><w:r><w:drawing><w:txbxContent>".repeat(60),
+        "</w:txbxContent></w:drawing></w:r></w:p>".repeat(60)
+    );
+    let run = move || {
+        let doc = import(&docx(&links, "", &[]));
+        assert_eq!(doc.markdown, "深\n");
+        let doc = import(&docx(&tables, "", &[]));
+        assert_eq!(doc.markdown, "| 格 |\n| --- |\n");
+        let doc = import(&docx(&boxes, "", &[]));
+        assert_eq!(doc.markdown, "");
+    };
+    // A thread with a small stack, as a worker thread might have.
+    std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(run)
+        .unwrap()
+        .join()
+        .unwrap();
+}
