@@ -411,3 +411,26 @@ fn deep_but_allowed_nesting_does_not_exhaust_the_stack() {
         .join()
         .unwrap();
 }
+
+#[test]
+fn hyperlink_fields_become_links_and_other_fields_show_their_result() {
+    let field = |code: &str, result: &str| {
+        format!(
+            r#"<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve">{code}</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>{result}</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>"#
+        )
+    };
+    let body = format!(
+        "<w:p><w:r><w:t>见</w:t></w:r>{}<w:r><w:t>和</w:t></w:r>{}<w:r><w:t>及</w:t></w:r>{}</w:p>",
+        field(
+            r#" HYPERLINK "https://www.gov.cn/zhengce/" \o "政策" "#,
+            "政策文件"
+        ),
+        field(r#" HYPERLINK \l "_Toc1" "#, "本文第二节"),
+        field(" DATE \\@ \"yyyy年M月d日\" ", "2026年12月3日"),
+    );
+    let doc = import(&docx(&body, "", &[]));
+    assert_eq!(
+        doc.markdown,
+        "见[**政策文件**](https://www.gov.cn/zhengce/)和**本文第二节**及**2026年12月3日**\n"
+    );
+}

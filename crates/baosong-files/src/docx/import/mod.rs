@@ -22,12 +22,13 @@
 //! moved after their paragraph.
 //!
 //! Files: `xml` (the limited reader), `rels`, `styles`, `numbering`, `props`
-//! (package parts), `parse`, `run`, `drawing`, `table` (document to
+//! (package parts), `parse`, `run`, `field`, `drawing`, `table` (document to
 //! [`model`]), `render`, `inline`, `escape` (model to Markdown), `images`,
 //! `notes`.
 
 mod drawing;
 mod escape;
+mod field;
 mod images;
 mod inline;
 mod model;

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use super::field::Field;
 use super::images::Images;
 use super::model::{Block, Inline, NoteKind, NumRef, Paragraph};
 use super::notes::{Note, Notes};
@@ -24,10 +25,13 @@ pub(crate) struct Parser<'p, 'b> {
     pub rels: Rels,
     pub images: Images,
     pub notes: Notes,
-    /// Open complex fields (`w:fldChar`): `true` once the field shows its
-    /// result. Text is kept only when every open field shows its result, so
-    /// the field code (`PAGE`, `HYPERLINK "…"`) never reaches the Markdown.
-    pub fields: Vec<bool>,
+    /// Open complex fields (`w:fldChar`), innermost last. Text is kept only
+    /// when every open field shows its result.
+    pub fields: Vec<Field>,
+    /// The paragraph being read (a serial number; text boxes nest), so a
+    /// field that spans paragraphs is not made into a link.
+    pub paragraph_id: u64,
+    paragraphs_seen: u64,
     /// Text-box content met inside the current paragraph, placed after it.
     pub floating: Vec<Block>,
 }
@@ -41,6 +45,8 @@ impl<'p, 'b> Parser<'p, 'b> {
             images: Images::default(),
             notes: Notes::default(),
             fields: Vec::new(),
+            paragraph_id: 0,
+            paragraphs_seen: 0,
             floating: Vec::new(),
         }
     }
@@ -136,6 +142,9 @@ impl<'p, 'b> Parser<'p, 'b> {
     fn paragraph(&mut self, xml: &mut XmlReader<'_>) -> Result<Paragraph, FileError> {
         let level = xml.depth();
         let mut paragraph = Paragraph::default();
+        let outer = self.paragraph_id;
+        self.paragraphs_seen += 1;
+        self.paragraph_id = self.paragraphs_seen;
         while xml.depth() >= level {
             let Node::Start(e) = xml.next()? else {
                 continue;
@@ -146,6 +155,7 @@ impl<'p, 'b> Parser<'p, 'b> {
                 self.inline_start(xml, name(&e), &e, &mut paragraph.inlines)?;
             }
         }
+        self.paragraph_id = outer;
         Ok(paragraph)
     }
 

@@ -23,6 +23,12 @@ struct RunProps {
 /// author's disk) would point nowhere for a reader of the portal.
 const LINK_SCHEMES: [&str; 4] = ["http://", "https://", "mailto:", "ftp://"];
 
+/// A URL a reader of the portal can follow.
+pub(crate) fn is_web_url(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    LINK_SCHEMES.iter().any(|s| lower.starts_with(s))
+}
+
 impl Parser<'_, '_> {
     pub(crate) fn run(
         &mut self,
@@ -72,9 +78,13 @@ impl Parser<'_, '_> {
                     let id = attr(&e, "w:id").unwrap_or_default();
                     self.push(out, props, Inline::NoteRef { kind, id });
                 }
-                "w:fldChar" => self.field_char(&e),
-                // Field codes, deleted text: not what the document reads.
-                "w:instrText" | "w:delText" | "w:delInstrText" | "mc:Fallback" => xml.skip()?,
+                "w:fldChar" => self.field_char(&e, out),
+                "w:instrText" => {
+                    let code = xml.text()?;
+                    self.field_code(&code);
+                }
+                // Deleted text is not what the document reads.
+                "w:delText" | "w:delInstrText" | "mc:Fallback" => xml.skip()?,
                 "w:drawing" | "w:pict" => {
                     if self.showing() {
                         self.drawing(xml, out)?;
@@ -115,26 +125,6 @@ impl Parser<'_, '_> {
             return;
         }
         out.push(piece);
-    }
-
-    /// True unless inside a field's code.
-    fn showing(&self) -> bool {
-        self.fields.iter().all(|shows_result| *shows_result)
-    }
-
-    fn field_char(&mut self, e: &BytesStart<'_>) {
-        match attr(e, "w:fldCharType").as_deref() {
-            Some("begin") => self.fields.push(false),
-            Some("separate") => {
-                if let Some(top) = self.fields.last_mut() {
-                    *top = true;
-                }
-            }
-            Some("end") => {
-                self.fields.pop();
-            }
-            _ => {}
-        }
     }
 
     /// Direct formatting, over what the run's character style sets.
@@ -197,8 +187,7 @@ impl Parser<'_, '_> {
         if let Some(anchor) = attr(start, "w:anchor") {
             url = format!("{url}#{anchor}");
         }
-        let lower = url.to_ascii_lowercase();
-        if LINK_SCHEMES.iter().any(|s| lower.starts_with(s)) {
+        if is_web_url(&url) {
             out.push(Inline::Link { url, children });
         } else {
             self.notes.add(Note::LocalLinks);
