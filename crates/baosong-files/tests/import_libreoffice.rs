@@ -222,6 +222,27 @@ fn footnote_fodt_outline_heading_footnote_break_tab() {
     assert!(doc.notes.is_empty(), "{:?}", doc.notes);
 }
 
+/// A tracked deletion and insertion, a comment and hidden text, as
+/// LibreOffice writes them: the document reads as accepted, the comment and
+/// the hidden text are not imported, and each is noted.
+#[test]
+fn revisions_fodt_changes_accepted_comment_and_hidden_text_left_out() {
+    let (doc, _) = import("revisions");
+    assert_eq!(
+        doc.markdown,
+        "会议改于四月召开，请准时参加。\n\n公开内容。\n"
+    );
+    assert_eq!(doc.title, "修订稿");
+    assert_eq!(
+        doc.notes,
+        [
+            "文档中的批注未导入",
+            "文档含有修订记录：已按“接受全部修订”后的内容导入，被删除的文字未导入（修订本身见附件检查结果）",
+            "文档中设置为隐藏的文字未导入",
+        ]
+    );
+}
+
 /// A small deterministic generator (xorshift), so a failure reproduces.
 struct Rng(u64);
 

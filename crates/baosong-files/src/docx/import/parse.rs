@@ -134,6 +134,11 @@ impl<'p, 'b> Parser<'p, 'b> {
             }
             // Page setup; and the copy of new content old readers get.
             "w:sectPr" | "mc:Fallback" => xml.skip()?,
+            // Content kept in another format (HTML, RTF) inside the package.
+            "w:altChunk" => {
+                self.notes.add(Note::EmbeddedObjects);
+                xml.skip()?;
+            }
             _ => {}
         }
         Ok(())
