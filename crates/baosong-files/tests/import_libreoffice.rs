@@ -54,6 +54,9 @@ fn convert_all() -> Result<PathBuf, String> {
                  libreoffice-writer (packaging/install-deps.sh does)"
             )
         })?;
+    // The profile and the copies are not needed once converted (best effort).
+    let _ = std::fs::remove_dir_all(&home);
+    let _ = std::fs::remove_dir_all(&input);
     if !run.status.success() {
         return Err(format!(
             "soffice failed ({}): {}",
