@@ -266,6 +266,9 @@ fn lists_numbered_bulleted_nested_and_continued() {
         doc.markdown,
         "1. 第一项\n   - 要点\n     1. 细目一\n     2. 细目二\n2. 第二项\n\n插入的说明\n\n3. 第三项\n"
     );
+    // chineseCounting (一、二、) has no Markdown form: said so.
+    assert_eq!(doc.notes.len(), 1, "{:?}", doc.notes);
+    assert!(doc.notes[0].contains("一、"));
 }
 
 #[test]

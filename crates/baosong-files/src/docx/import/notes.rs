@@ -15,6 +15,7 @@ pub(crate) enum Note {
     LinkedImages,
     MissingImages,
     LocalLinks,
+    ListNumbers,
 }
 
 impl Note {
@@ -36,6 +37,7 @@ impl Note {
             Note::LinkedImages => "链接到外部文件的图片不在文档中，未导入",
             Note::MissingImages => "有图片在文档包中找不到（文档可能已损坏），已略去",
             Note::LocalLinks => "指向本机文件的链接已改为普通文字",
+            Note::ListNumbers => "列表的中文或字母编号（如“一、”“（一）”“①”）已改为 1. 2. 3. 编号",
         }
     }
 }

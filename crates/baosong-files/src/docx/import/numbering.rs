@@ -12,7 +12,12 @@ use crate::package::Package;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ListKind {
     Bullet,
-    Ordered { start: u32 },
+    /// `arabic` is false for formats Markdown cannot show (一、, (一),
+    /// ①, i., A.): those items are numbered 1. 2. 3. instead.
+    Ordered {
+        start: u32,
+        arabic: bool,
+    },
 }
 
 #[derive(Debug, Default, Clone)]
@@ -74,7 +79,10 @@ impl Numbering {
         match format.as_str() {
             "none" => None,
             "bullet" => Some(ListKind::Bullet),
-            _ => Some(ListKind::Ordered { start }),
+            other => Some(ListKind::Ordered {
+                start,
+                arabic: matches!(other, "decimal" | "decimalZero" | "decimalHalfWidth"),
+            }),
         }
     }
 }

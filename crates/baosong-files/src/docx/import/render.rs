@@ -139,12 +139,15 @@ impl<'r> Renderer<'r> {
         Some((format!("{}{marker}{body}", " ".repeat(indent)), true))
     }
 
-    fn list_kind(&self, p: &Paragraph) -> Option<(NumRef, ListKind)> {
+    fn list_kind(&mut self, p: &Paragraph) -> Option<(NumRef, ListKind)> {
         let num = p
             .num
             .clone()
             .or_else(|| p.style.as_deref().and_then(|s| self.styles.numbering(s)))?;
         let kind = self.numbering.kind(&num.num_id, num.level)?;
+        if let ListKind::Ordered { arabic: false, .. } = kind {
+            self.notes.add(Note::ListNumbers);
+        }
         Some((num, kind))
     }
 
@@ -257,7 +260,7 @@ impl ListState {
         let indent = self.open.last().map_or(0, |(_, content)| *content);
         let marker = match kind {
             ListKind::Bullet => "- ".to_owned(),
-            ListKind::Ordered { start } => {
+            ListKind::Ordered { start, .. } => {
                 let n = self
                     .counts
                     .entry((num.num_id.clone(), num.level))
