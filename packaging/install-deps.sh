@@ -78,6 +78,23 @@ fi
 command -v cargo >/dev/null 2>&1 || die "缺少 Rust（cargo）。请安装 rustup（https://rustup.rs 或 apt install rustup），然后运行 rustup default stable。
 install-deps: cargo not found: install Rust 1.95 or newer (rustup, or the distribution's rustup package), then re-run."
 
+# clippy and rustfmt: `make test` lints while building (clippy-driver) and
+# checks formatting. With rustup, ~/.cargo/bin holds a proxy for each even
+# when the component is missing, so ask rustup what is installed.
+if command -v rustup >/dev/null 2>&1; then
+  installed=$(rustup component list --installed 2>/dev/null || true)
+  for component in clippy rustfmt; do
+    if ! grep -q "^$component" <<<"$installed"; then
+      say "installing the Rust component $component"
+      rustup component add "$component"
+    fi
+  done
+else
+  for bin in clippy-driver rustfmt; do
+    command -v "$bin" >/dev/null 2>&1 || die "缺少 $bin，请安装 Rust 的 clippy / rustfmt 组件 / $bin not found: install Rust's clippy and rustfmt"
+  done
+fi
+
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   die "缺少 Node.js / npm（需要 20.19 或更高版本）。
 install-deps: node/npm not found: install Node.js 20.19+ (e.g. from your distribution or NodeSource), then re-run."

@@ -13,12 +13,18 @@
 //! Pure: every function takes bytes and returns values; reading and writing
 //! files is the caller's job (baosong-core's attachment store).
 
+pub mod clean;
 pub mod docx;
 pub mod error;
+pub mod facade;
 pub mod kind;
 pub mod limits;
 pub mod package;
+pub mod props;
+pub mod xml;
 
+pub use clean::Cleaned;
 pub use error::FileError;
+pub use facade::{SCANNER_VERSION, can_clean, clean, scan};
 pub use kind::FileKind;
 pub use limits::Limits;
