@@ -2,12 +2,17 @@
 //! element nesting is counted against `max_xml_depth`, the deadline is
 //! checked every few hundred events, and every quick-xml error becomes
 //! [`FileError::Malformed`] naming the part. Never builds a DOM.
+//!
+//! It shares the attribute and entity helpers of `crate::xml`; unlike that
+//! module's `PartReader` it also checks the deadline, turns empty elements
+//! into start + end (so every element is handled one way), and refuses a
+//! part that ends inside an element, which lets every loop over an
+//! element's children end on its `End`.
 
 use std::borrow::Cow;
 
-use quick_xml::escape::resolve_predefined_entity;
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, XmlVersion};
+use quick_xml::Reader;
+use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use crate::FileError;
 use crate::limits::Deadline;
@@ -124,20 +129,10 @@ impl<'a> XmlReader<'a> {
         Ok(out)
     }
 
-    fn entity(&self, reference: &str) -> Result<Cow<'a, str>, FileError> {
-        if let Some(rest) = reference.strip_prefix('#') {
-            let code = match rest.strip_prefix('x') {
-                Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                None => rest.parse::<u32>().ok(),
-            };
-            return code
-                .and_then(char::from_u32)
-                .map(|c| Cow::Owned(c.to_string()))
-                .ok_or_else(|| self.malformed(format!("bad character reference &{reference};")));
-        }
-        resolve_predefined_entity(reference)
-            .map(Cow::Borrowed)
-            .ok_or_else(|| self.malformed(format!("unknown entity &{reference};")))
+    fn entity(&self, reference: &BytesRef<'_>) -> Result<Cow<'a, str>, FileError> {
+        crate::xml::reference_text(reference)
+            .map(Cow::Owned)
+            .ok_or_else(|| self.malformed(format!("unknown entity &{};", &**reference)))
     }
 
     fn tick(&mut self) -> Result<(), FileError> {
@@ -166,22 +161,8 @@ pub(crate) fn name<'b>(start: &'b BytesStart<'_>) -> &'b str {
 /// An attribute's value by qualified name (`w:val`, `r:id`), unescaped.
 /// A malformed attribute reads as absent: attributes only refine the output.
 pub(crate) fn attr(start: &BytesStart<'_>, key: &str) -> Option<String> {
-    start
-        .attributes()
-        .with_checks(false)
-        .filter_map(Result::ok)
-        .find(|a| a.key.0 == key)
-        .and_then(|a| {
-            a.normalized_value(XmlVersion::Implicit1_0)
-                .ok()
-                .map(Cow::into_owned)
-        })
+    crate::xml::attr(start, key).map(Cow::into_owned)
 }
 
-/// The `w:val` of a toggle property (`<w:b/>`, `<w:b w:val="false"/>`).
-pub(crate) fn toggle(start: &BytesStart<'_>) -> bool {
-    !matches!(
-        attr(start, "w:val").as_deref(),
-        Some("0" | "false" | "off" | "none")
-    )
-}
+/// Whether a toggle property (`<w:b/>`, `<w:b w:val="false"/>`) is on.
+pub(crate) use crate::xml::is_on as toggle;
