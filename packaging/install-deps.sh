@@ -46,6 +46,9 @@ PACKAGES=(
   git ca-certificates procps
   # the TLS test makes its certificate authority and server certificate with it
   openssl
+  # the .docx import tests convert their HTML/ODT sources to .docx with
+  # LibreOffice headless (tests only: the app never runs an outside converter)
+  libreoffice-writer
 )
 
 missing=()

@@ -1,6 +1,8 @@
-//! Word and WPS documents (.docx): scan for hidden content, clean.
+//! Word and WPS documents (.docx): import to Markdown, scan for hidden
+//! content, clean.
 
 pub mod clean;
+pub mod import;
 pub mod scan;
 
 /// The main document part.
