@@ -44,11 +44,23 @@ fn header(request: &Request<'_>, name: &str) -> Result<String, UserError> {
         .headers()
         .get(name)
         .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| bad("bad_request", "请求缺少必要信息", "the request lacks a header"))?;
+        .ok_or_else(|| {
+            bad(
+                "bad_request",
+                "请求缺少必要信息",
+                "the request lacks a header",
+            )
+        })?;
     percent_encoding::percent_decode_str(raw)
         .decode_utf8()
         .map(|s| s.into_owned())
-        .map_err(|_| bad("bad_request", "文件名不是有效的文字", "the file name is not valid UTF-8"))
+        .map_err(|_| {
+            bad(
+                "bad_request",
+                "文件名不是有效的文字",
+                "the file name is not valid UTF-8",
+            )
+        })
 }
 
 /// `attach_file`: body = the file's bytes; headers `x-item-id`,
@@ -61,7 +73,11 @@ pub async fn attach_file(
     let name = header(&request, "x-file-name")?;
     let keep = header(&request, "x-keep-metadata").is_ok_and(|v| v == "1");
     let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(bad("bad_request", "没有收到文件内容", "no file content received"));
+        return Err(bad(
+            "bad_request",
+            "没有收到文件内容",
+            "no file content received",
+        ));
     };
     if bytes.len() > MAX_IPC_BYTES {
         return Err(bad(
@@ -123,6 +139,40 @@ pub async fn remove_attachment(
     run_blocking(state, move |s| {
         let id = s.resolve_id(&id)?;
         s.remove_attachment(id, &sha256).map(ItemView::from)
+    })
+    .await
+}
+
+/// `import_docx`: body = the .docx; headers `x-file-name`, `x-column-id`,
+/// `x-column-name`, `x-attach-original: 1`. Creates the draft and says what
+/// the user should know.
+pub async fn import_docx(
+    state: Arc<AppState>,
+    request: Request<'_>,
+) -> Result<baosong_core::store::ImportReport, UserError> {
+    let name = header(&request, "x-file-name")?;
+    let column = baosong_core::model::ColumnRef {
+        id: header(&request, "x-column-id")?,
+        name: header(&request, "x-column-name")?,
+    };
+    let attach_original = header(&request, "x-attach-original").is_ok_and(|v| v == "1");
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(bad(
+            "bad_request",
+            "没有收到文件内容",
+            "no file content received",
+        ));
+    };
+    if bytes.len() > MAX_IPC_BYTES {
+        return Err(bad(
+            "too_large",
+            "文件超过 200 MB",
+            "the file is over 200 MB",
+        ));
+    }
+    let bytes = bytes.clone();
+    run_blocking(state, move |s| {
+        s.import_docx(&name, &bytes, column, attach_original)
     })
     .await
 }

@@ -43,4 +43,5 @@ pub const COMMANDS: &[&str] = &[
     "clean_attachment",
     "set_attachment_alt",
     "remove_attachment",
+    "import_docx",
 ];

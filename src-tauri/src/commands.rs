@@ -429,3 +429,12 @@ pub async fn remove_attachment(
 ) -> Result<ItemView, UserError> {
     crate::attachments::remove_attachment(state.inner().clone(), id, sha256).await
 }
+
+/// 导入 Word: a .docx sent as the raw request body becomes a new draft.
+#[tauri::command]
+pub async fn import_docx(
+    state: Shared<'_>,
+    request: tauri::ipc::Request<'_>,
+) -> Result<baosong_core::store::ImportReport, UserError> {
+    crate::attachments::import_docx(state.inner().clone(), request).await
+}

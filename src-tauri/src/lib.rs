@@ -100,6 +100,7 @@ pub fn run(started: Instant, args: impl IntoIterator<Item = OsString>) -> ExitCo
             commands::clean_attachment,
             commands::set_attachment_alt,
             commands::remove_attachment,
+            commands::import_docx,
         ])
         .run(tauri::generate_context!());
     match result {

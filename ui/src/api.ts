@@ -13,12 +13,14 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 
 import type { Action } from './bindings/Action'
 import type { AppInfo } from './bindings/AppInfo'
+import type { AttachmentChange } from './bindings/AttachmentChange'
 import type { CheckReport } from './bindings/CheckReport'
 import type { ExportedSheet } from './bindings/ExportedSheet'
 import type { ColumnRef } from './bindings/ColumnRef'
 import type { DecisionKind } from './bindings/DecisionKind'
 import type { ItemCheck } from './bindings/ItemCheck'
 import type { ItemContent } from './bindings/ItemContent'
+import type { ImportReport } from './bindings/ImportReport'
 import type { ItemId } from './bindings/ItemId'
 import type { ItemPortal } from './bindings/ItemPortal'
 import type { ItemReviews } from './bindings/ItemReviews'
@@ -311,4 +313,58 @@ export function onSyncEvent(handler: (event: SyncEvent) => void): Promise<Unlist
 /** Calls `handler` with the keyring self-test's outcome (sent once, after start). */
 export function onKeyringCheck(handler: (check: KeyringCheck) => void): Promise<UnlistenFn> {
   return listen<KeyringCheck>(KEYRING_EVENT, (e) => handler(e.payload))
+}
+
+// ---- attachments (附件) and Word import ------------------------------------
+//
+// A file goes to Rust as the raw body of the IPC request, never as JSON; the
+// item id and the file name travel in headers (percent-encoded: headers are
+// ASCII).
+
+async function callRaw<T>(command: string, file: File, headers: Record<string, string>): Promise<T> {
+  let body: Uint8Array
+  try {
+    body = new Uint8Array(await file.arrayBuffer())
+  } catch (reason) {
+    throw new ApiError(command, toUserError(reason))
+  }
+  const encoded: Record<string, string> = {}
+  for (const [k, v] of Object.entries(headers)) encoded[k] = encodeURIComponent(v)
+  try {
+    return await invoke<T>(command, body, { headers: encoded })
+  } catch (reason) {
+    throw new ApiError(command, toUserError(reason))
+  }
+}
+
+/** Attaches a file the user picked or dropped. Photos lose their metadata unless `keepMetadata`. */
+export function attachFile(id: ItemId, file: File, keepMetadata = false): Promise<AttachmentChange> {
+  return callRaw<AttachmentChange>('attach_file', file, {
+    'x-item-id': id,
+    'x-file-name': file.name,
+    'x-keep-metadata': keepMetadata ? '1' : '0',
+  })
+}
+
+/** 一键清理: comments, tracked changes, hidden text, personal properties; image metadata. */
+export function cleanAttachment(id: ItemId, sha256: string): Promise<AttachmentChange> {
+  return call<AttachmentChange>('clean_attachment', { id, sha256 })
+}
+
+export function setAttachmentAlt(id: ItemId, sha256: string, alt: string): Promise<ItemView> {
+  return call<ItemView>('set_attachment_alt', { id, sha256, alt })
+}
+
+export function removeAttachment(id: ItemId, sha256: string): Promise<ItemView> {
+  return call<ItemView>('remove_attachment', { id, sha256 })
+}
+
+/** 导入 Word: a .docx becomes a new draft in `column`. */
+export function importDocx(file: File, column: ColumnRef, attachOriginal: boolean): Promise<ImportReport> {
+  return callRaw<ImportReport>('import_docx', file, {
+    'x-file-name': file.name,
+    'x-column-id': column.id,
+    'x-column-name': column.name,
+    'x-attach-original': attachOriginal ? '1' : '0',
+  })
 }

@@ -122,7 +122,7 @@ export interface SeverityGroup {
 
 /** Non-empty groups, worst first; within a group, title before body, then by position. */
 export function groupBySeverity(findings: readonly PanelFinding[]): SeverityGroup[] {
-  const fieldOrder = { title: 0, summary: 1, keywords: 2, body: 3 } as const
+  const fieldOrder = { title: 0, summary: 1, keywords: 2, body: 3, attachment: 4 } as const
   return SEVERITIES.map((severity) => ({
     severity,
     findings: findings

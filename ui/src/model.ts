@@ -51,6 +51,7 @@ export function emptyContent(): ItemContent {
     source_unit: '',
     keywords: [],
     urgency: 'normal',
+    attachments: [],
     disclosure: {
       kind: 'proactive',
       withheld_reason: '',

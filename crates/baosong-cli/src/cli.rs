@@ -193,6 +193,18 @@ pub enum Command {
     /// Export documents about an item.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Import a Word/WPS document (.docx) as a new draft: title, body,
+    /// images (placed where they were, metadata removed) and, unless
+    /// --without-original, the document itself as an attachment, so its
+    /// comments, tracked changes and properties are checked. Prints the id.
+    Import {
+        file: PathBuf,
+        /// Column (栏目): a known column's id or name, or any name.
+        #[arg(long, default_value = "部门动态")]
+        column: String,
+        #[arg(long)]
+        without_original: bool,
+    },
     /// An item's attached files (附件): add, list with what the check found
     /// in them, clean with one click, describe, remove, save a copy.
     #[command(subcommand)]

@@ -37,14 +37,19 @@ pub fn read_text(path: &Path) -> Result<String, CliError> {
 /// Reads a file's bytes (lexicons are decoded by the check engine, which
 /// names the bad line).
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, CliError> {
+    read_bytes_up_to(path, MAX_INPUT_BYTES * 4)
+}
+
+/// Reads at most `max` bytes of a file; a larger file is an error.
+pub fn read_bytes_up_to(path: &Path, max: u64) -> Result<Vec<u8>, CliError> {
     let shown = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| CliError::Io(shown.clone(), e))?;
     let mut bytes = Vec::new();
-    file.take(MAX_INPUT_BYTES * 4 + 1)
+    file.take(max + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| CliError::Io(shown.clone(), e))?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES * 4 {
-        return Err(CliError::TooBig(shown, MAX_INPUT_BYTES * 4));
+    if bytes.len() as u64 > max {
+        return Err(CliError::TooBig(shown, max));
     }
     Ok(bytes)
 }

@@ -151,3 +151,51 @@ fn bad_input_gives_one_line_and_changes_nothing() {
     let history = json(&baosong(d, &["--json", "history", &id]));
     assert_eq!(history.as_array().map(Vec::len), Some(2), "{history}");
 }
+
+#[test]
+fn import_makes_a_draft_with_the_original_attached() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    let files = tempfile::tempdir().unwrap();
+    let doc = files.path().join("关于召开安全工作会议的通知.docx");
+    std::fs::write(&doc, leaky_docx()).unwrap();
+
+    let import = baosong(
+        d,
+        &["import", doc.to_str().unwrap(), "--column", "通知公告"],
+    );
+    assert!(import.status.success(), "{}", stderr(&import));
+    let out = stdout(&import);
+    let id = out.lines().next().unwrap().trim().to_owned();
+    assert!(
+        out.contains("注意："),
+        "the import says what it left out: {out}"
+    );
+
+    let show = json(&baosong(d, &["--json", "show", &id]));
+    let content = &show["item"]["content"];
+    assert_eq!(content["body"].as_str().unwrap().trim(), "会议部署了工作。");
+    assert_eq!(content["column"]["name"], "通知公告");
+    assert_eq!(
+        content["attachments"][0]["name"],
+        "关于召开安全工作会议的通知.docx"
+    );
+    // No title property and no heading: the first paragraph.
+    assert_eq!(content["title"], "会议部署了工作。");
+    // The original's hidden content is flagged, as for any attachment.
+    let check = baosong(d, &["check", "--item", &id]);
+    assert_eq!(check.status.code(), Some(2), "{}", stdout(&check));
+
+    // A broken file creates nothing.
+    let bad = files.path().join("坏.docx");
+    std::fs::write(&bad, b"PK\x03\x04 broken").unwrap();
+    let refused = baosong(d, &["import", bad.to_str().unwrap()]);
+    assert_ne!(refused.status.code(), Some(0));
+    assert!(
+        stderr(&refused).contains("不是有效的 docx 文件"),
+        "{}",
+        stderr(&refused)
+    );
+    let list = json(&baosong(d, &["--json", "list"]));
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+}

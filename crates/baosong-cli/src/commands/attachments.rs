@@ -210,7 +210,7 @@ pub fn get(
         .blobs()
         .read(&entry.sha256)
         .map_err(baosong_core::StoreError::from)?;
-    write_atomic(file, &bytes)?;
+    crate::input::write_atomically(file, &bytes)?;
     let shown = file.display().to_string();
     out.emit(
         &serde_json::json!({ "file": shown, "sha256": entry.sha256 }),
@@ -221,18 +221,6 @@ pub fn get(
     )
 }
 
-fn write_atomic(file: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let dir = file
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let werr = |e| CliError::Write(file.display().to_string(), e);
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(werr)?;
-    std::io::Write::write_all(&mut tmp, bytes).map_err(werr)?;
-    tmp.persist(file).map_err(|e| werr(e.error))?;
-    Ok(())
-}
-
 /// `1.2 MB`, `340 KB`, `12 B`.
 pub fn size(bytes: u64) -> String {
     match bytes {
@@ -240,4 +228,45 @@ pub fn size(bytes: u64) -> String {
         b if b >= 1 << 10 => format!("{} KB", b >> 10),
         b => format!("{b} B"),
     }
+}
+
+/// `baosong import FILE.docx`: prints the new item's id on the first line
+/// (for scripts), then what the user should know: images, metadata
+/// removed, what did not come across.
+pub fn import(
+    store: &Store,
+    out: &mut Out,
+    file: &Path,
+    column: &str,
+    attach_original: bool,
+) -> Result<(), CliError> {
+    let bytes = crate::input::read_bytes_up_to(file, baosong_files_limit())?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let column = super::column_from_arg(store, column);
+    let report = store.import_docx(&name, &bytes, column, attach_original)?;
+    out.emit(&report, |lang| {
+        let mut lines = vec![report.item.id.to_string()];
+        if report.images > 0 {
+            lines.push(match lang {
+                Lang::Zh => format!("图片 {} 张已作为附件", report.images),
+                Lang::En => format!("{} image(s) attached", report.images),
+            });
+        }
+        if !report.removed.is_empty() {
+            lines.push(match lang {
+                Lang::Zh => format!("已清除图片元数据：{}", report.removed.join("、")),
+                Lang::En => format!("image metadata removed: {}", report.removed.join(", ")),
+            });
+        }
+        lines.extend(report.notes.iter().map(|n| format!("注意：{n}")));
+        lines.join("\n")
+    })
+}
+
+/// The largest document `import` reads (baosong-files' own limit).
+fn baosong_files_limit() -> u64 {
+    baosong_core::store::IMPORT_MAX_BYTES
 }

@@ -136,6 +136,17 @@ pub fn run(cli: Cli, out: &mut Out) -> Result<u8, CliError> {
             font,
         }) => done(export::sheet(&open()?, out, &id, &file, font)),
         Command::Attachment(command) => done(attachment(&open()?, out, command)),
+        Command::Import {
+            file,
+            column,
+            without_original,
+        } => done(attachments::import(
+            &open()?,
+            out,
+            &file,
+            &column,
+            !without_original,
+        )),
     }
 }
 

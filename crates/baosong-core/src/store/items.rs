@@ -236,6 +236,7 @@ impl Store {
     pub fn create_items(&self, contents: Vec<ItemContent>) -> Result<Vec<ItemId>> {
         for c in &contents {
             validate(c)?;
+            super::attachments::validate(self, c)?;
         }
         self.write(|tx| {
             let mut ids = Vec::with_capacity(contents.len());

@@ -20,6 +20,7 @@ mod audit;
 mod checks;
 mod data_dir;
 mod error;
+mod import;
 mod items;
 mod outbox;
 mod portal;
@@ -39,6 +40,7 @@ pub use attachments::{AttachmentAdded, AttachmentCleaned, MAX_ATTACHMENTS};
 pub use checks::{LEXICON_DIR, check_content, load_checker};
 pub use data_dir::{DB_FILE_NAME, resolve_data_dir};
 pub use error::StoreError;
+pub use import::{IMPORT_MAX_BYTES, ImportReport};
 pub use portal::CHANGES_CURSOR;
 pub use revisions::diff_contents;
 
