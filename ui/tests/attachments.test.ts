@@ -130,15 +130,15 @@ describe('AttachmentsPane', () => {
     await settle()
     const items = q(root, 'attachment')
     expect(items.map((e) => e.dataset.name)).toEqual(['会议通知.docx', '会议现场.jpg'])
-    const docFindings = items[0].querySelectorAll('[data-testid="attachment-finding"]')
-    expect(docFindings[0].getAttribute('data-rule')).toBe('attachment.comment')
-    expect(docFindings[0].textContent).toContain('王科长')
-    expect(items[0].querySelector('[data-testid="attachment-clean"]')).not.toBeNull()
+    const docFindings = items[0]!.querySelectorAll('[data-testid="attachment-finding"]')
+    expect(docFindings[0]!.getAttribute('data-rule')).toBe('attachment.comment')
+    expect(docFindings[0]!.textContent).toContain('王科长')
+    expect(items[0]!.querySelector('[data-testid="attachment-clean"]')).not.toBeNull()
     // A missing description is not something cleaning fixes.
-    expect(items[1].querySelector('[data-testid="attachment-clean"]')).toBeNull()
-    expect(items[1].querySelector('[data-testid="attachment-note"]')!.textContent).toContain('GPS')
-    expect(items[1].querySelector('[data-testid="attachment-alt"]')).not.toBeNull()
-    expect(items[0].querySelector('[data-testid="attachment-alt"]')).toBeNull()
+    expect(items[1]!.querySelector('[data-testid="attachment-clean"]')).toBeNull()
+    expect(items[1]!.querySelector('[data-testid="attachment-note"]')!.textContent).toContain('GPS')
+    expect(items[1]!.querySelector('[data-testid="attachment-alt"]')).not.toBeNull()
+    expect(items[0]!.querySelector('[data-testid="attachment-alt"]')).toBeNull()
     app.unmount()
   })
 
@@ -147,12 +147,12 @@ describe('AttachmentsPane', () => {
     const changed: ItemView[] = []
     const { root, app } = mount(calls, changed)
     await settle()
-    q(root, 'attachment-clean')[0].click()
+    q(root, 'attachment-clean')[0]!.click()
     await settle()
     expect(calls).toContainEqual(['clean_attachment', { id: ITEM, sha256: DOCX.sha256 }])
-    expect(changed.at(-1)!.item.content.attachments[0].sha256).toBe('d'.repeat(64))
+    expect(changed.at(-1)!.item.content.attachments[0]!.sha256).toBe('d'.repeat(64))
 
-    const alt = q(root, 'attachment-alt')[0] as HTMLInputElement
+    const alt = q(root, 'attachment-alt')[0]! as HTMLInputElement
     alt.value = ' 会议现场 '
     alt.dispatchEvent(new Event('change'))
     await settle()
@@ -162,7 +162,7 @@ describe('AttachmentsPane', () => {
     const file = new File([new Uint8Array([0xff, 0xd8, 0xff, 0xe0])], '新照片.jpg', { type: 'image/jpeg' })
     const drop = new Event('drop', { bubbles: true, cancelable: true })
     Object.defineProperty(drop, 'dataTransfer', { value: { files: [file] } })
-    q(root, 'attachments-pane')[0].dispatchEvent(drop)
+    q(root, 'attachments-pane')[0]!.dispatchEvent(drop)
     await settle()
     const sent = calls.find(([cmd]) => cmd === 'attach_file')
     expect(sent).toBeDefined()
