@@ -328,6 +328,29 @@ export class DemoPortal {
     return answer.access_token;
   }
 
+  /**
+   * A page of the portal editors' web pages (`/editor/submissions/{id}`) as
+   * the demo editor sees it: signs in through the login form (its CSRF token
+   * and cookie) first.
+   */
+  async editorPage(submissionId) {
+    const cookies = (res) => res.headers.getSetCookie().map((c) => c.split(';')[0]);
+    const form = await fetch(`${this.url}/editor/login`);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1];
+    if (!csrf) throw new Error('no CSRF token on the editor login page');
+    const login = await fetch(`${this.url}/editor/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: cookies(form).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf, username: 'editor', password: this.password }).toString(),
+    });
+    const session = cookies(login).join('; ');
+    if (!session) throw new Error(`editor login failed: HTTP ${login.status}`);
+    const page = await fetch(`${this.url}/editor/submissions/${submissionId}`, { headers: { cookie: session } });
+    if (!page.ok) throw new Error(`editor page: HTTP ${page.status}`);
+    return page.text();
+  }
+
   remove() {
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -22,7 +22,7 @@ rm -f .artifacts/*.png .artifacts/*.html .artifacts/*.log
 # display. Arguments name test files to run instead of all of them
 # (`tests/e2e/run.sh sync.test.mjs`).
 files=("$@")
-((${#files[@]})) || files=(app.test.mjs check.test.mjs sync.test.mjs review.test.mjs)
+((${#files[@]})) || files=(app.test.mjs check.test.mjs sync.test.mjs review.test.mjs attachments.test.mjs)
 cmd=(node --test --test-concurrency=1 --test-force-exit --test-reporter=spec --test-timeout=300000 "${files[@]}")
 if [[ -z "${BAOSONG_E2E_HEADED:-}" || ( -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" ) ]]; then
   command -v xvfb-run >/dev/null || { echo "e2e: xvfb-run missing: run packaging/install-deps.sh" >&2; exit 1; }

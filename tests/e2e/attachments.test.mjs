@@ -1,0 +1,183 @@
+// End-to-end (issue 7, "Done when"): a .docx with a tracked change, a
+// comment, an author property and a photo with GPS — made by LibreOffice from
+// fixtures/done-when.fodt, not by our code — is imported in the real app.
+// Every one of those is flagged (the photo's GPS and camera serial are removed
+// on the way in and the app says so); 一键清理 cleans the document; the item
+// is signed on this computer and submitted; the portal stores the clean files
+// and its editor page shows them.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { DemoPortal, Harness, REPO, sel, step } from './harness.mjs';
+import { badgeIs, click, firstSignIn, openPendingReview, sendToHead, switchUserTo, textOf } from './review-steps.mjs';
+
+const PASSWORD = 'e2e-附件-口令-5120';
+const TITLE = '市教育局召开秋季学期安全工作会议';
+const PHOTO = join(REPO, 'crates', 'baosong-files', 'tests', 'fixtures', 'images', 'gps-serial.jpg');
+
+const harness = new Harness();
+const portal = new DemoPortal(PASSWORD);
+let browser = null;
+
+before(async () => {
+  await harness.start();
+  await portal.start();
+});
+
+after(async () => {
+  if (browser) {
+    await browser.deleteSession().catch(() => {});
+    browser = null;
+  }
+  await portal.stop();
+  if (harness.failed) console.error(`portal log:\n${portal.log}`);
+  else portal.remove();
+  await harness.stop({ keepData: harness.failed });
+});
+
+/** The document as LibreOffice writes it (one soffice run, private profile). */
+function makeDocx() {
+  const dir = join(harness.dataDir, 'docs');
+  mkdirSync(dir, { recursive: true });
+  const photo = readFileSync(PHOTO).toString('base64');
+  const source = readFileSync(join(REPO, 'tests', 'e2e', 'fixtures', 'done-when.fodt'), 'utf8').replace(
+    '<office:binary-data>@@PHOTO@@</office:binary-data>',
+    `<office:binary-data>${photo}</office:binary-data>`,
+  );
+  const fodt = join(dir, '安全工作会议.fodt');
+  writeFileSync(fodt, source);
+  execFileSync(
+    'soffice',
+    [
+      '--headless',
+      `-env:UserInstallation=file://${join(harness.dataDir, 'lo-profile')}`,
+      '--convert-to',
+      'docx:MS Word 2007 XML',
+      '--outdir',
+      dir,
+      fodt,
+    ],
+    { stdio: 'pipe', timeout: 120_000 },
+  );
+  return join(dir, '安全工作会议.docx');
+}
+
+/** Rules of the findings shown for the attachment named `name`. */
+function attachmentRules(b, name) {
+  return b.execute(
+    (s, name) => {
+      const card = [...document.querySelectorAll(s)].find((e) => e.getAttribute('data-name') === name);
+      return card
+        ? [...card.querySelectorAll('[data-testid="attachment-finding"]')].map((f) => f.getAttribute('data-rule'))
+        : null;
+    },
+    sel('attachment'),
+    name,
+  );
+}
+
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+test('import a leaky Word document, see everything flagged, clean it, sign, submit, and find the clean files at the portal', async () => {
+  const docx = makeDocx();
+  browser = await harness.session([]);
+  const b = browser;
+  try {
+    await harness.focus(b);
+    await step(harness, b, 'att-1-sign-in', () => firstSignIn(b, portal, PASSWORD, 'jyj.xxy'));
+
+    await step(harness, b, 'att-2-import', async () => {
+      const input = await b.$(sel('import-input'));
+      await input.waitForExist({ timeout: 20_000 });
+      await input.setValue(docx);
+      await b.waitUntil(async () => (await (await b.$(sel('title-input'))).getValue()) === TITLE, {
+        timeout: 30_000,
+        timeoutMsg: 'the imported document did not open as a draft with its title',
+      });
+      // The photo lost its GPS position and camera serial on the way in, and the app said so.
+      await b.waitUntil(async () => (await textOf(b, '.notice-area')).includes('GPS'), {
+        timeout: 10_000,
+        timeoutMsg: 'no notice that the GPS position was removed',
+      });
+    });
+
+    await step(harness, b, 'att-3-flagged', async () => {
+      await click(b, 'attachments-tab');
+      const cards = await b.$$(sel('attachment'));
+      assert.equal(cards.length, 2, 'the photo and the original document are attached');
+      await b.waitUntil(async () => ((await attachmentRules(b, '安全工作会议.docx')) ?? []).length >= 3, {
+        timeout: 20_000,
+        timeoutMsg: 'the document\'s hidden content is not flagged',
+      });
+      const rules = await attachmentRules(b, '安全工作会议.docx');
+      for (const rule of ['attachment.comment', 'attachment.tracked_deletion', 'attachment.personal_property']) {
+        assert.ok(rules.includes(rule), `${rule} not flagged: ${rules}`);
+      }
+      const notes = await textOf(b, sel('attachment-note'));
+      assert.match(notes, /GPS/, 'the photo says what was removed');
+      await harness.capture(b, 'att-flagged', { quiet: true });
+    });
+
+    await step(harness, b, 'att-4-clean', async () => {
+      const clean = await b.$$(sel('attachment-clean'));
+      assert.equal(clean.length, 1, 'only the document has something to clean');
+      await clean[0].click();
+      await b.waitUntil(async () => {
+        const rules = await attachmentRules(b, '安全工作会议.docx');
+        return rules !== null && !rules.some((r) => r.startsWith('attachment.'));
+      }, { timeout: 30_000, timeoutMsg: 'the document still has hidden content after 一键清理' });
+    });
+
+    await step(harness, b, 'att-5-sign', async () => {
+      await click(b, 'check-tab');
+      await sendToHead(b, '请签发（含附件）');
+      await switchUserTo(b, 'jyj.fzr', PASSWORD, TITLE);
+      await openPendingReview(b, TITLE, '安全工作');
+      await click(b, 'review-sign');
+      await click(b, 'sign-confirm');
+      await (await b.$(sel('review-screen'))).waitForExist({ reverse: true, timeout: 60_000, timeoutMsg: '签发 did not finish' });
+      await switchUserTo(b, 'jyj.xxy', PASSWORD, TITLE);
+    });
+
+    await step(harness, b, 'att-6-submit', async () => {
+      const row = await b.$(`${sel('item-row')}*=${TITLE}`);
+      await row.waitForClickable({ timeout: 20_000 });
+      await row.click();
+      await badgeIs(b, '已签发', 15_000, 'the item is not 已签发');
+      await click(b, 'action-queue');
+      await badgeIs(b, '已报送', 120_000, 'the item and its files were not delivered');
+    });
+
+    await step(harness, b, 'att-7-portal-has-clean-files', async () => {
+      const editor = await portal.token('editor');
+      const page = await portal.api('GET', '/submissions/changes?limit=100', { token: editor });
+      const id = page.changes.at(-1).submission_id;
+      const submission = await portal.api('GET', `/submissions/${id}`, { token: editor });
+      assert.equal(submission.attachments.length, 2, JSON.stringify(submission.attachments));
+      for (const a of submission.attachments) {
+        const res = await fetch(`${portal.url}/api/v1/attachments/${a.sha256}`, {
+          headers: { authorization: `Bearer ${editor}` },
+        });
+        assert.equal(res.status, 200, `download ${a.name}`);
+        const bytes = Buffer.from(await res.arrayBuffer());
+        assert.equal(sha256(bytes), a.sha256, `${a.name} arrived whole`);
+        const text = bytes.toString('latin1');
+        for (const leak of ['SN-8848-TEST', 'HUAWEI', 'word/comments.xml', '原定于三月召开']) {
+          assert.ok(!text.includes(leak), `${a.name} still holds ${leak}`);
+        }
+      }
+      // The editor's page lists both files and shows the photo.
+      const html = await portal.editorPage(id);
+      for (const a of submission.attachments) assert.ok(html.includes(a.name), `the page lists ${a.name}`);
+      assert.match(html, /<img[^>]+attachments?\//, 'the page shows the photo');
+    });
+  } catch (error) {
+    harness.failed = true;
+    throw error;
+  }
+});
