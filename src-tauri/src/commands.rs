@@ -97,11 +97,26 @@ pub async fn apply_action(
 
 /// Renders Markdown to sanitised HTML for the preview pane. Needs no store, so
 /// it works even when the store could not be opened.
+/// The preview of a body. With the item's `id`, its image attachments show
+/// where the body places them (as `data:` URLs: the web view loads nothing
+/// from outside, and the CSP allows `data:` images).
 #[tauri::command]
-pub async fn render_preview(markdown: String) -> Result<String, UserError> {
-    tauri::async_runtime::spawn_blocking(move || render::render_markdown(&markdown))
-        .await
-        .map_err(|e| worker_failed(&e.to_string()))
+pub async fn render_preview(
+    state: Shared<'_>,
+    markdown: String,
+    id: Option<String>,
+) -> Result<String, UserError> {
+    run_blocking(state.inner().clone(), move |s| {
+        let html = render::render_markdown(&markdown);
+        let Some(id) = id else { return Ok(html) };
+        let item = s.get_item(s.resolve_id(&id)?)?;
+        Ok(crate::attachments::place_images(
+            s,
+            &item.content.attachments,
+            &html,
+        ))
+    })
+    .await
 }
 
 #[tauri::command]

@@ -142,8 +142,9 @@ export function applyAction(id: ItemId, action: Action): Promise<ItemView> {
 }
 
 /** Markdown to HTML, already sanitised by Rust (ammonia). */
-export function renderPreview(markdown: string): Promise<string> {
-  return call<string>('render_preview', { markdown })
+/** The body's preview; with the item's id, its attached images show where they are placed. */
+export function renderPreview(markdown: string, id: ItemId | null = null): Promise<string> {
+  return call<string>('render_preview', { markdown, id })
 }
 
 export function listRevisions(id: ItemId): Promise<RevisionSummary[]> {

@@ -98,7 +98,7 @@ describe('command names and argument names', () => {
       ['get_item', { id: 'id1' }],
       ['create_item', { content: emptyContent() }],
       ['apply_action', { id: 'id1', action: { action: 'send_for_signoff' } }],
-      ['render_preview', { markdown: '# 标题' }],
+      ['render_preview', { markdown: '# 标题', id: null }],
       ['list_revisions', { id: 'id1' }],
       ['diff_revisions', { id: 'id1', from: 1, to: 3 }],
       ['restore_revision', { id: 'id1', revision: 2 }],

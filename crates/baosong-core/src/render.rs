@@ -75,7 +75,14 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             .add_tag_attributes("sup", ["id"])
             .add_tag_attributes("section", ["class"])
             .add_tag_attributes("ol", ["start"])
-            .url_schemes(["http", "https", "mailto"].into_iter().collect())
+            // `attachment:<sha256>` names a file of the item; a reader of the
+            // HTML (the preview, the portal) resolves it, see
+            // `place_attachments`. Browsers do not follow unknown schemes.
+            .url_schemes(
+                ["http", "https", "mailto", "attachment"]
+                    .into_iter()
+                    .collect(),
+            )
             .link_rel(Some("noopener noreferrer nofollow"))
             .id_prefix(None);
         b
@@ -86,6 +93,44 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 pub fn render_markdown(markdown: &str) -> String {
     let raw = markdown_to_html(markdown, &options());
     sanitizer().clean(&raw).to_string()
+}
+
+/// Points the `src` of images placed from attachments
+/// (`src="attachment:<sha256>"` in rendered HTML) at what `resolve` gives
+/// for the hash: a `data:` URL in the desktop preview, a download address at
+/// the portal. Hashes `resolve` does not know are left as they are. Only
+/// our own 64-hex-digit hashes are matched, and the replacement is the
+/// caller's, so no text from the document reaches an attribute unescaped.
+pub fn place_attachments(html: &str, resolve: impl Fn(&str) -> Option<String>) -> String {
+    const MARK: &str = "src=\"attachment:";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(MARK) {
+        let after = &rest[i + MARK.len()..];
+        let hash = after.get(..64).filter(|h| crate::blobs::is_sha256(h));
+        let closed = after.as_bytes().get(64) == Some(&b'"');
+        match (hash, closed) {
+            (Some(h), true) => match resolve(h) {
+                Some(url) => {
+                    out.push_str(&rest[..i]);
+                    out.push_str("src=\"");
+                    out.push_str(&html_escape::encode_double_quoted_attribute(&url));
+                    out.push('"');
+                    rest = &after[65..];
+                }
+                None => {
+                    out.push_str(&rest[..i + MARK.len()]);
+                    rest = after;
+                }
+            },
+            _ => {
+                out.push_str(&rest[..i + MARK.len()]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]

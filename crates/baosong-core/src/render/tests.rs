@@ -102,3 +102,28 @@ fn links_get_safe_rel() {
         "{html}"
     );
 }
+
+#[test]
+fn attachment_images_are_placed_by_the_caller() {
+    let sha = "ab".repeat(32);
+    let html = render_markdown(&format!(
+        "![会议现场](attachment:{sha})\n\n![x](attachment:{sha}\"onerror=alert(1))"
+    ));
+    assert!(
+        html.contains(&format!("src=\"attachment:{sha}\"")),
+        "{html}"
+    );
+    let placed = super::place_attachments(&html, |h| {
+        (h == sha).then(|| "data:image/png;base64,AAAA".to_owned())
+    });
+    assert!(
+        placed.contains("src=\"data:image/png;base64,AAAA\" alt=\"会议现场\""),
+        "{placed}"
+    );
+    // The crafted one stays an encoded, unresolved URL: no new attribute.
+    assert!(!placed.contains(" onerror="), "{placed}");
+    assert!(placed.contains("src=\"attachment:"), "{placed}");
+    // Unknown hashes stay as they were.
+    let other = super::place_attachments(&html, |_| None);
+    assert_eq!(other, html);
+}
