@@ -14,9 +14,14 @@
 //! files is the caller's job (baosong-core's attachment store).
 
 pub mod error;
+pub mod image;
 pub mod kind;
 pub mod limits;
 pub mod package;
+pub mod pdf;
+pub mod props;
+pub mod xlsx;
+mod xmlread;
 
 pub use error::FileError;
 pub use kind::FileKind;

@@ -1,0 +1,1 @@
+//! OOXML document properties (work in progress).

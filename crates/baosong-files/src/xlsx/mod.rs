@@ -1,0 +1,1 @@
+//! Spreadsheets (work in progress).
