@@ -42,6 +42,10 @@ PACKAGES=(
   # the reference portal's editor pages in headless Chromium (tests/portal-web),
   # and the venv the contract tests install schemathesis into (tests/contract)
   chromium python3-venv
+  # LibreOffice Calc and Writer: the attachment tests make their .xlsx and
+  # .pdf fixtures from sources in the repo with soffice --convert-to
+  # (crates/baosong-files/tests); never used at run time
+  libreoffice-calc libreoffice-writer
   # misc tools the Makefile and tests use
   git ca-certificates procps
   # the TLS test makes its certificate authority and server certificate with it

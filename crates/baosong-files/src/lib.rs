@@ -21,6 +21,7 @@ pub mod package;
 pub mod pdf;
 pub mod props;
 pub mod xlsx;
+mod xmlfilter;
 mod xmlread;
 
 pub use error::FileError;
