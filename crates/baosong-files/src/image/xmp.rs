@@ -54,11 +54,14 @@ pub(crate) fn read(packet: &[u8]) -> Found {
     let xml = String::from_utf8_lossy(packet);
     let mut values: Vec<(String, String)> = Vec::new();
     let mut stack: Vec<String> = Vec::new();
+    // Text of the element being read: entities split it into several events.
+    let mut pending: Option<(String, String)> = None;
     let mut reader = XmlReader::new(&xml, "XMP", MAX_DEPTH, None);
     while let Ok(event) = reader.next() {
         match &event {
             Event::Eof => break,
             Event::Start(e) | Event::Empty(e) => {
+                flush(&mut values, &mut pending);
                 for a in e.attributes().flatten() {
                     let key = a.key.local_name().as_ref().to_owned();
                     if property(&key).is_some() || is_gps(&key) {
@@ -71,6 +74,7 @@ pub(crate) fn read(packet: &[u8]) -> Found {
                 }
             }
             Event::End(_) => {
+                flush(&mut values, &mut pending);
                 stack.pop();
             }
             _ => {
@@ -81,15 +85,21 @@ pub(crate) fn read(packet: &[u8]) -> Found {
                     .iter()
                     .rev()
                     .find(|n| property(n).is_some() || is_gps(n));
-                if let Some(owner) = owner
-                    && !text.trim().is_empty()
-                {
-                    add(&mut values, &owner.clone(), &text);
+                if let Some(owner) = owner {
+                    let (_, buf) = pending.get_or_insert_with(|| (owner.clone(), String::new()));
+                    buf.push_str(&text);
                 }
             }
         }
     }
+    flush(&mut values, &mut pending);
     found(values)
+}
+
+fn flush(values: &mut Vec<(String, String)>, pending: &mut Option<(String, String)>) {
+    if let Some((key, text)) = pending.take() {
+        add(values, &key, &text);
+    }
 }
 
 /// Appends `value` to the property's text (list items joined with `、`).

@@ -23,10 +23,10 @@ pub(crate) fn read(
 ) -> Result<Vec<TextPart>, FileError> {
     let mut out = Vec::new();
     for rel in rels.iter().filter(|r| !r.external) {
-        if rel.is(COMMENTS) || rel.is(THREADED) {
-            if let Some(xml) = pkg.read_text(&rel.target)? {
-                out.extend(read_part(&xml, &rel.target, sheet, pkg)?);
-            }
+        if (rel.is(COMMENTS) || rel.is(THREADED))
+            && let Some(xml) = pkg.read_text(&rel.target)?
+        {
+            out.extend(read_part(&xml, &rel.target, sheet, pkg)?);
         }
     }
     Ok(out)
