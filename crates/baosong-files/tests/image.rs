@@ -164,6 +164,19 @@ fn a_portrait_photo_keeps_its_orientation_and_nothing_else() {
 }
 
 #[test]
+fn stripped_webp_has_a_consistent_riff_header() {
+    let out = strip(WEBP).unwrap().bytes;
+    // RIFF size = file size - 8.
+    let riff = u32::from_le_bytes(out[4..8].try_into().unwrap()) as usize;
+    assert_eq!(riff + 8, out.len());
+    assert!(!out.windows(4).any(|w| w == b"XMP " || w == b"EXIF"));
+    // If an extended header is kept, it no longer announces EXIF or XMP.
+    if &out[12..16] == b"VP8X" {
+        assert_eq!(out[20] & 0x0C, 0, "VP8X flags {:#04x}", out[20]);
+    }
+}
+
+#[test]
 fn a_clean_photo_has_nothing_to_report() {
     let meta = inspect(CLEAN_JPEG).unwrap();
     assert!(!meta.has_metadata(), "{:?}", meta.blocks);

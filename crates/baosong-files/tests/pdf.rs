@@ -65,6 +65,32 @@ fn libreoffice_pdf_text_per_page_and_properties() {
 }
 
 #[test]
+fn pdfa_xmp_metadata_is_read_too() {
+    let bytes = common::convert(
+        "pdf/src/notice.fodt",
+        r#"pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}"#,
+    );
+    let scan = scan_pdf(&bytes, &Limits::default()).unwrap();
+    // LibreOffice writes the author to both Info and XMP: reported once.
+    assert_eq!(
+        parts(&scan, PartKind::PersonalProperty),
+        vec![("作者", "张三")]
+    );
+    assert_eq!(parts(&scan, PartKind::Visible).len(), 2);
+}
+
+#[test]
+fn xmp_only_author_is_found() {
+    let xmp = r#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator><rdf:Seq><rdf:li>赵六</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>"#;
+    let pdf = minimal_pdf_with(&["BT ET"], TYPE0_GBK, Some(xmp));
+    let scan = scan_pdf(&pdf, &Limits::default()).unwrap();
+    assert_eq!(
+        parts(&scan, PartKind::PersonalProperty),
+        vec![("作者", "赵六")]
+    );
+}
+
+#[test]
 fn password_protected_pdf_is_refused_as_encrypted() {
     let bytes = common::convert(
         "pdf/src/notice.fodt",
@@ -89,6 +115,17 @@ fn gbk_font_without_unicode_map_is_decoded_with_the_standard_cmap() {
     );
     assert!(not_extracted(&scan).is_empty());
     assert!(check(&scan).findings.iter().any(|f| f.rule == "pii.mobile"));
+}
+
+#[test]
+fn text_inside_a_form_xobject_is_read() {
+    let pdf = minimal_pdf(&["q /Fm1 Do Q"], TYPE0_GBK);
+    let scan = scan_pdf(&pdf, &Limits::default()).unwrap();
+    assert_eq!(
+        parts(&scan, PartKind::Visible),
+        vec![("第 1 页", "表单里的文字")]
+    );
+    assert!(scan.facts.is_empty(), "{:?}", scan.facts);
 }
 
 #[test]
@@ -169,12 +206,23 @@ const TYPE0_GBK: &str = "<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encod
 /// A PDF with one page per content stream, all using `font` as /F1; the
 /// cross-reference table is computed, so the file is valid.
 fn minimal_pdf(contents: &[&str], font: &str) -> Vec<u8> {
+    minimal_pdf_with(contents, font, None)
+}
+
+/// The same, with an XMP metadata stream (as the last object) if given.
+fn minimal_pdf_with(contents: &[&str], font: &str, xmp: Option<&str>) -> Vec<u8> {
     let n = contents.len();
-    // Objects: 1 catalog, 2 pages, 3 font, 4 a 1×1 grey image, then
-    // (page, content) pairs.
+    // Objects: 1 catalog, 2 pages, 3 font, 4 a 1×1 grey image, 5 a form
+    // XObject showing GBK text, then (page, content) pairs, then metadata.
     let mut objects: Vec<Vec<u8>> = Vec::new();
-    objects.push(b"<< /Type /Catalog /Pages 2 0 R >>".to_vec());
-    let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 5 + 2 * i)).collect();
+    let metadata_id = 6 + 2 * n;
+    objects.push(match xmp {
+        Some(_) => {
+            format!("<< /Type /Catalog /Pages 2 0 R /Metadata {metadata_id} 0 R >>").into_bytes()
+        }
+        None => b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+    });
+    let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 6 + 2 * i)).collect();
     objects.push(format!("<< /Type /Pages /Kids [{}] /Count {n} >>", kids.join(" ")).into_bytes());
     objects.push(font.as_bytes().to_vec());
     objects.push(
@@ -182,13 +230,23 @@ fn minimal_pdf(contents: &[&str], font: &str) -> Vec<u8> {
           /BitsPerComponent 8 /Length 1 >>\nstream\n\x80\nendstream"
             .to_vec(),
     );
+    let (gbk, _, _) = encoding_rs::GBK.encode("表单里的文字");
+    let form = format!("BT /F1 12 Tf 72 700 Td <{}> Tj ET", hex(&gbk));
+    objects.push(
+        format!(
+            "<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] \
+             /Resources << /Font << /F1 3 0 R >> >> /Length {} >>\nstream\n{form}\nendstream",
+            form.len()
+        )
+        .into_bytes(),
+    );
     for (i, content) in contents.iter().enumerate() {
         objects.push(
             format!(
                 "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] \
-                 /Resources << /Font << /F1 3 0 R >> /XObject << /Im1 4 0 R >> >> \
+                 /Resources << /Font << /F1 3 0 R >> /XObject << /Im1 4 0 R /Fm1 5 0 R >> >> \
                  /Contents {} 0 R >>",
-                6 + 2 * i
+                7 + 2 * i
             )
             .into_bytes(),
         );
@@ -196,6 +254,15 @@ fn minimal_pdf(contents: &[&str], font: &str) -> Vec<u8> {
         stream.extend_from_slice(content.as_bytes());
         stream.extend_from_slice(b"\nendstream");
         objects.push(stream);
+    }
+    if let Some(xmp) = xmp {
+        objects.push(
+            format!(
+                "<< /Type /Metadata /Subtype /XML /Length {} >>\nstream\n{xmp}\nendstream",
+                xmp.len()
+            )
+            .into_bytes(),
+        );
     }
     let mut out = b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n".to_vec();
     let mut offsets = Vec::new();

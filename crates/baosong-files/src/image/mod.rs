@@ -9,7 +9,8 @@
 //! byte, so stripping is fast and loses no quality.
 //!
 //! - `container`: finds the metadata blocks in each format (via `img-parts`);
-//! - `exif`, `xmp`, `iptc`, `png_text`: read the fields people care about;
+//! - `exif`, `xmp`, `iptc`, `png_text`: read the fields people care about
+//!   (`xmp` also serves the PDF scanner);
 //! - `gps`: a position, written the Chinese way;
 //! - `scan`: the [`DocumentScan`] for the check engine;
 //! - `strip`: the copy without metadata.
@@ -21,7 +22,8 @@ mod iptc;
 mod png_text;
 mod scan;
 mod strip;
-mod xmp;
+/// Shared with the PDF scanner, whose metadata stream is XMP too.
+pub(crate) mod xmp;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,8 +1,12 @@
-//! The document information dictionary: author, title and the programs
-//! that made the file.
+//! Document properties: the information dictionary (author, title, the
+//! programs that made the file) and the XMP metadata stream (PDF/A and
+//! Acrobat write dc:creator there, sometimes only there).
 
 use baosong_check::{PartKind, TextPart};
 use lopdf::{Document, Object, decode_text_string};
+
+use crate::image::MetaClass;
+use crate::image::xmp;
 
 const FIELDS: &[(&[u8], PartKind, &str)] = &[
     (b"Author", PartKind::PersonalProperty, "作者"),
@@ -13,7 +17,57 @@ const FIELDS: &[(&[u8], PartKind, &str)] = &[
     (b"Producer", PartKind::DocumentProperty, "生成程序"),
 ];
 
-pub(crate) fn read(doc: &Document) -> Vec<TextPart> {
+pub(crate) fn read(doc: &Document, limit: usize) -> Vec<TextPart> {
+    let mut out = info_dictionary(doc);
+    for part in metadata_stream(doc, limit) {
+        let known = out
+            .iter()
+            .any(|p| p.kind == part.kind && p.location == part.location && p.text == part.text);
+        if !known {
+            out.push(part);
+        }
+    }
+    out
+}
+
+/// The catalog's XMP packet: people and descriptions (tools and dates are
+/// not worth a finding in a PDF).
+fn metadata_stream(doc: &Document, limit: usize) -> Vec<TextPart> {
+    let Some(stream) = doc
+        .catalog()
+        .ok()
+        .and_then(|c| c.get_deref(b"Metadata", doc).ok())
+        .and_then(|o| o.as_stream().ok())
+    else {
+        return Vec::new();
+    };
+    let packet = if stream.dict.get(b"Filter").is_ok() {
+        match stream.decompressed_content_with_limit(limit) {
+            Ok(bytes) => bytes,
+            Err(_) => return Vec::new(),
+        }
+    } else {
+        stream.content.clone()
+    };
+    xmp::read(&packet)
+        .fields
+        .into_iter()
+        .filter_map(|f| {
+            let kind = match f.class {
+                MetaClass::Personal | MetaClass::Device => PartKind::PersonalProperty,
+                MetaClass::Description => PartKind::DocumentProperty,
+                MetaClass::Other => return None,
+            };
+            Some(TextPart {
+                kind,
+                location: f.label,
+                text: f.value,
+            })
+        })
+        .collect()
+}
+
+fn info_dictionary(doc: &Document) -> Vec<TextPart> {
     let Some(info) = doc
         .trailer
         .get(b"Info")

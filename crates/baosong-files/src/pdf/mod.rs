@@ -4,7 +4,7 @@
 //!
 //! - `fonts`: decoding a font's codes, including the predefined GB CMaps;
 //! - `page`: one page's text from its content stream;
-//! - `info`: the document information dictionary.
+//! - `info`: the document information dictionary and XMP metadata.
 
 mod fonts;
 mod info;
@@ -36,7 +36,7 @@ pub fn scan_pdf(bytes: &[u8], limits: &Limits) -> Result<DocumentScan, FileError
         deadline.check()?;
         let limit = usize::try_from(budget).unwrap_or(usize::MAX);
         let page = page::read(&doc, id, number, limit)?;
-        budget = budget.saturating_sub(page.text.len() as u64);
+        budget = budget.saturating_sub(page.content_bytes as u64);
         let location = format!("第 {number} 页");
         if !page.text.is_empty() {
             scan.parts.push(TextPart {
@@ -61,7 +61,8 @@ pub fn scan_pdf(bytes: &[u8], limits: &Limits) -> Result<DocumentScan, FileError
             });
         }
     }
-    scan.parts.extend(info::read(&doc));
+    let limit = usize::try_from(budget).unwrap_or(usize::MAX);
+    scan.parts.extend(info::read(&doc, limit));
     Ok(scan)
 }
 

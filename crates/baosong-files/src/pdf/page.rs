@@ -1,10 +1,12 @@
-//! One page's text: the text-showing operators of its content stream,
-//! decoded with each font's decoder, and whether any text could not be.
+//! One page's text: the text-showing operators of its content stream (and
+//! of the form XObjects it draws), decoded with each font's decoder, and
+//! whether any text could not be.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
-use lopdf::content::Content;
-use lopdf::{Document, Object, ObjectId};
+use lopdf::content::{Content, Operation};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 
 use super::fonts::FontDecoder;
 use crate::FileError;
@@ -18,11 +20,22 @@ pub(crate) struct PageText {
     pub has_images: bool,
     /// The content stream could not be parsed.
     pub unreadable: bool,
+    /// Bytes of content stream inflated, counted against the budget.
+    pub content_bytes: usize,
 }
 
 /// A string drawn with a TJ offset more negative than this (thousandths of
 /// an em) is a word gap.
 const WORD_GAP: f32 = -200.0;
+
+/// Form XObjects (reusable content) nested deeper than this are not read.
+const MAX_FORM_DEPTH: usize = 8;
+
+/// What a content stream can refer to by name.
+struct Resources<'d> {
+    fonts: BTreeMap<Vec<u8>, Rc<FontDecoder<'d>>>,
+    xobjects: BTreeMap<Vec<u8>, &'d Stream>,
+}
 
 pub(crate) fn read(
     doc: &Document,
@@ -30,57 +43,140 @@ pub(crate) fn read(
     number: u32,
     limit: usize,
 ) -> Result<PageText, FileError> {
-    let damaged = |e: lopdf::Error| FileError::Malformed {
-        part: format!("第 {number} 页"),
-        detail: e.to_string(),
-    };
     let bytes = doc
         .get_page_content_with_limit(page, limit)
         .map_err(|e| match e {
             lopdf::Error::Decompress(_) => FileError::ExpandsTooMuch {
                 limit_mb: crate::limits::mb(limit as u64),
             },
-            other => damaged(other),
+            other => FileError::Malformed {
+                part: format!("第 {number} 页"),
+                detail: other.to_string(),
+            },
         })?;
-    let Ok(content) = Content::decode(&bytes) else {
-        return Ok(PageText {
-            unreadable: true,
-            ..PageText::default()
-        });
+    let mut out = PageText {
+        content_bytes: bytes.len(),
+        ..PageText::default()
     };
-    // Images in the resources count when the page draws an XObject.
-    let image_resources = doc.get_page_images(page).is_ok_and(|v| !v.is_empty());
-    let fonts = doc.get_page_fonts(page).unwrap_or_default();
-    let decoders: BTreeMap<&[u8], FontDecoder> = fonts
-        .iter()
-        .map(|(name, dict)| (name.as_slice(), FontDecoder::for_font(dict, doc, limit)))
+    let Ok(content) = Content::decode(&bytes) else {
+        out.unreadable = true;
+        return Ok(out);
+    };
+    let resources = page_resources(doc, page, limit);
+    walk(doc, &content.operations, &resources, limit, 0, &mut out);
+    out.text = out.text.trim().to_owned();
+    Ok(out)
+}
+
+/// The page's fonts and XObjects (inherited from the page tree if need be).
+fn page_resources<'d>(doc: &'d Document, page: ObjectId, limit: usize) -> Resources<'d> {
+    let fonts = doc
+        .get_page_fonts(page)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, dict)| (name, Rc::new(FontDecoder::for_font(dict, doc, limit))))
         .collect();
-    let mut out = PageText::default();
-    let mut font: Option<&FontDecoder> = None;
+    let mut xobjects = BTreeMap::new();
+    if let Ok((dict, ids)) = doc.get_page_resources(page) {
+        let dicts = dict
+            .into_iter()
+            .chain(ids.into_iter().filter_map(|id| doc.get_dictionary(id).ok()));
+        for resources in dicts {
+            add_xobjects(doc, resources, &mut xobjects);
+        }
+    }
+    Resources { fonts, xobjects }
+}
+
+fn add_xobjects<'d>(
+    doc: &'d Document,
+    resources: &'d Dictionary,
+    into: &mut BTreeMap<Vec<u8>, &'d Stream>,
+) {
+    let Some(xobjects) = resources
+        .get_deref(b"XObject", doc)
+        .ok()
+        .and_then(|o| o.as_dict().ok())
+    else {
+        return;
+    };
+    for (name, value) in xobjects.iter() {
+        if let Ok((_, Object::Stream(stream))) = doc.dereference(value) {
+            into.entry(name.clone()).or_insert(stream);
+        }
+    }
+}
+
+/// A form's own resources; a form without any uses its parent's (allowed
+/// in old PDFs).
+fn form_resources<'d>(
+    doc: &'d Document,
+    form: &'d Stream,
+    parent: &Resources<'d>,
+    limit: usize,
+) -> Resources<'d> {
+    let Some(dict) = form
+        .dict
+        .get_deref(b"Resources", doc)
+        .ok()
+        .and_then(|o| o.as_dict().ok())
+    else {
+        return Resources {
+            fonts: parent.fonts.clone(),
+            xobjects: parent.xobjects.clone(),
+        };
+    };
+    let mut fonts: BTreeMap<Vec<u8>, Rc<FontDecoder<'d>>> = BTreeMap::new();
+    if let Some(font_dict) = dict
+        .get_deref(b"Font", doc)
+        .ok()
+        .and_then(|o| o.as_dict().ok())
+    {
+        for (name, value) in font_dict.iter() {
+            if let Ok((_, Object::Dictionary(font))) = doc.dereference(value) {
+                fonts.insert(
+                    name.clone(),
+                    Rc::new(FontDecoder::for_font(font, doc, limit)),
+                );
+            }
+        }
+    }
+    let mut xobjects = BTreeMap::new();
+    add_xobjects(doc, dict, &mut xobjects);
+    Resources { fonts, xobjects }
+}
+
+/// Collects the text the operations show, following form XObjects.
+fn walk<'d>(
+    doc: &'d Document,
+    operations: &[Operation],
+    resources: &Resources<'d>,
+    limit: usize,
+    depth: usize,
+    out: &mut PageText,
+) {
+    let mut font: Option<Rc<FontDecoder>> = None;
     let mut last_y: Option<f32> = None;
-    for op in &content.operations {
+    for op in operations {
         let operands = &op.operands;
         match op.operator.as_str() {
             "Tf" => {
                 font = operands
                     .first()
                     .and_then(|o| o.as_name().ok())
-                    .and_then(|n| decoders.get(n));
+                    .and_then(|n| resources.fonts.get(n))
+                    .cloned();
             }
-            "Tj" => show(&mut out, font, operands.first()),
+            "Tj" => show(out, font.as_deref(), operands.first()),
             "'" | "\"" => {
                 newline(&mut out.text);
-                show(&mut out, font, operands.last());
+                show(out, font.as_deref(), operands.last());
             }
             "TJ" => {
-                for item in operands
-                    .first()
-                    .and_then(|o| o.as_array().ok())
-                    .into_iter()
-                    .flatten()
-                {
+                let items = operands.first().and_then(|o| o.as_array().ok());
+                for item in items.into_iter().flatten() {
                     match item {
-                        Object::String(..) => show(&mut out, font, Some(item)),
+                        Object::String(..) => show(out, font.as_deref(), Some(item)),
                         n => {
                             if n.as_float().is_ok_and(|v| v < WORD_GAP) {
                                 out.text.push(' ');
@@ -102,13 +198,53 @@ pub(crate) fn read(
                 last_y = y;
             }
             "BI" | "ID" => out.has_images = true,
-            "Do" => out.has_images |= image_resources,
             "ET" => newline(&mut out.text),
+            "Do" => {
+                let xobject = operands
+                    .first()
+                    .and_then(|o| o.as_name().ok())
+                    .and_then(|n| resources.xobjects.get(n));
+                if let Some(stream) = xobject {
+                    draw(doc, stream, resources, limit, depth, out);
+                }
+            }
             _ => {}
         }
     }
-    out.text = out.text.trim().to_owned();
-    Ok(out)
+}
+
+/// `Do`: an image is noted, a form's content is walked like the page's.
+fn draw<'d>(
+    doc: &'d Document,
+    stream: &'d Stream,
+    resources: &Resources<'d>,
+    limit: usize,
+    depth: usize,
+    out: &mut PageText,
+) {
+    match stream.dict.get(b"Subtype").and_then(Object::as_name) {
+        Ok(b"Image") => out.has_images = true,
+        Ok(b"Form") if depth < MAX_FORM_DEPTH => {
+            let budget = limit.saturating_sub(out.content_bytes);
+            let bytes = if stream.dict.get(b"Filter").is_ok() {
+                stream.decompressed_content_with_limit(budget).ok()
+            } else {
+                Some(stream.content.clone())
+            };
+            let Some(bytes) = bytes else {
+                out.unreadable = true;
+                return;
+            };
+            out.content_bytes += bytes.len();
+            let Ok(content) = Content::decode(&bytes) else {
+                out.unreadable = true;
+                return;
+            };
+            let inner = form_resources(doc, stream, resources, limit);
+            walk(doc, &content.operations, &inner, limit, depth + 1, out);
+        }
+        _ => {}
+    }
 }
 
 fn show(out: &mut PageText, font: Option<&FontDecoder>, operand: Option<&Object>) {
