@@ -9,6 +9,7 @@ use quick_xml::events::Event;
 
 use crate::FileError;
 use crate::package::Package;
+use crate::xmlfilter::{Action, filter_xml};
 use crate::xmlread::{XmlReader, attr, event_text, local_name};
 
 pub const CORE: &str = "docProps/core.xml";
@@ -34,11 +35,38 @@ pub(crate) const PROPERTIES: &[(&str, &str, PartKind, &str)] = &[
     (CORE, "category", PartKind::DocumentProperty, "类别"),
 ];
 
+/// The relationship type (last segment) of `docProps/custom.xml` in the
+/// package's root rels: a cleaner drops the part and this relationship.
+pub const CUSTOM_REL_TYPE: &str = "custom-properties";
+
 /// Whether an element of `part` is a personal property the cleaner empties.
-pub(crate) fn is_personal(part: &str, local: &str) -> bool {
+fn is_personal(part: &str, local: &str) -> bool {
     PROPERTIES
         .iter()
         .any(|(p, l, k, _)| *p == part && *l == local && *k == PartKind::PersonalProperty)
+}
+
+/// For cleaners: `core.xml` or `app.xml` rewritten with the personal
+/// properties (author, last modified by, company, manager) emptied and
+/// everything else as it was; `None` for any other part, or when the
+/// package has no such part. Custom properties are removed whole (drop
+/// [`CUSTOM`] and its [`CUSTOM_REL_TYPE`] relationship).
+pub fn without_personal(pkg: &mut Package, part: &str) -> Result<Option<Vec<u8>>, FileError> {
+    if part != CORE && part != APP {
+        return Ok(None);
+    }
+    let Some(xml) = pkg.read_text(part)? else {
+        return Ok(None);
+    };
+    let depth = pkg.limits().max_xml_depth;
+    let out = filter_xml(&xml, part, depth, pkg.deadline, |e| {
+        if is_personal(part, &local_name(e)) {
+            Action::Empty
+        } else {
+            Action::Keep
+        }
+    })?;
+    Ok(Some(out))
 }
 
 /// The non-empty document properties of any OOXML package, as text parts
@@ -180,6 +208,26 @@ mod tests {
                     "王五 13812345678"
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn cleaning_empties_only_personal_properties() {
+        let bytes = zip_of(&[(
+            CORE,
+            r#"<cp:coreProperties xmlns:cp="c" xmlns:dc="d"><dc:creator>张三</dc:creator><dc:title>通知</dc:title><cp:lastModifiedBy>李四</cp:lastModifiedBy></cp:coreProperties>"#,
+        )]);
+        let mut pkg = Package::open(&bytes, "docx", &Limits::default()).unwrap();
+        let core = without_personal(&mut pkg, CORE).unwrap().unwrap();
+        assert_eq!(
+            String::from_utf8(core).unwrap(),
+            r#"<cp:coreProperties xmlns:cp="c" xmlns:dc="d"><dc:creator></dc:creator><dc:title>通知</dc:title><cp:lastModifiedBy></cp:lastModifiedBy></cp:coreProperties>"#
+        );
+        assert!(without_personal(&mut pkg, APP).unwrap().is_none());
+        assert!(
+            without_personal(&mut pkg, "word/document.xml")
+                .unwrap()
+                .is_none()
         );
     }
 

@@ -98,7 +98,7 @@ fn plan(pkg: &mut Package) -> Result<Plan, FileError> {
         }
     }
     for rel in rels::read(pkg, "")? {
-        if rel.is("custom-properties") {
+        if rel.is(props::CUSTOM_REL_TYPE) {
             plan.drop_rel("", &rel);
         }
     }
@@ -131,6 +131,7 @@ fn write(pkg: &mut Package, plan: &Plan) -> Result<Vec<u8>, FileError> {
             continue;
         }
         let rewritten = match rewrite_rule(name, plan) {
+            None if name == CORE || name == APP => props::without_personal(pkg, name)?,
             None => None,
             Some(rule) => {
                 let xml = pkg.read_text(name)?.unwrap_or_default();
@@ -163,7 +164,6 @@ enum Rule<'p> {
     ContentTypes(&'p BTreeSet<String>),
     Rels(&'p BTreeSet<String>),
     Sheet(&'p BTreeSet<String>),
-    Properties(&'static str),
 }
 
 impl Rule<'_> {
@@ -182,13 +182,6 @@ impl Rule<'_> {
             Rule::Sheet(ids) => drop_if(
                 name == "legacyDrawing" && attr(e, "id").is_some_and(|id| ids.contains(&id)),
             ),
-            Rule::Properties(part) => {
-                if props::is_personal(part, &name) {
-                    Action::Empty
-                } else {
-                    Action::Keep
-                }
-            }
         }
     }
 }
@@ -203,9 +196,5 @@ fn rewrite_rule<'p>(name: &str, plan: &'p Plan) -> Option<Rule<'p>> {
     if let Some(ids) = plan.drop_drawings.get(name) {
         return Some(Rule::Sheet(ids));
     }
-    match name {
-        CORE => Some(Rule::Properties(CORE)),
-        APP => Some(Rule::Properties(APP)),
-        _ => None,
-    }
+    None
 }
