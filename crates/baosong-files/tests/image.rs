@@ -177,6 +177,31 @@ fn stripped_webp_has_a_consistent_riff_header() {
 }
 
 #[test]
+fn metadata_of_an_image_appended_after_the_end_is_found_and_removed() {
+    // A clean photo with a metadata-laden one appended after its end, as
+    // phones append depth and gain maps (MPF).
+    let mut bytes = CLEAN_JPEG.to_vec();
+    bytes.extend_from_slice(JPEG);
+    let meta = inspect(&bytes).unwrap();
+    assert!(meta.gps.is_some(), "{meta:?}");
+    assert!(
+        meta.blocks.iter().any(|b| b == "附加图像"),
+        "{:?}",
+        meta.blocks
+    );
+    assert_eq!(field(&meta, "相机序列号"), Some("SN-8848-TEST"));
+
+    let out = strip(&bytes).unwrap();
+    assert!(
+        out.removed.iter().any(|r| r == "附加图像"),
+        "{:?}",
+        out.removed
+    );
+    // What is left is exactly the clean photo.
+    assert_eq!(out.bytes, CLEAN_JPEG);
+}
+
+#[test]
 fn a_clean_photo_has_nothing_to_report() {
     let meta = inspect(CLEAN_JPEG).unwrap();
     assert!(!meta.has_metadata(), "{:?}", meta.blocks);

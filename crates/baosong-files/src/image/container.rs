@@ -31,6 +31,12 @@ pub(crate) struct Blocks {
     pub comments: Vec<String>,
     /// PNG text chunks (other than XMP).
     pub png_text: Vec<PngText>,
+    /// JPEG: bytes after the image's end (EOI). Phones append further
+    /// images there (MPF: depth maps, HDR gain maps), each with its own
+    /// metadata; other tools append anything at all.
+    pub trailer: usize,
+    /// Where in the file an image appended after the end starts.
+    pub trailer_image: Option<usize>,
     /// Names of the blocks present, for people.
     names: Vec<String>,
 }
@@ -44,6 +50,7 @@ impl Blocks {
             FileKind::Jpeg => {
                 let jpeg = Jpeg::from_bytes(data).map_err(|e| damaged(kind, e))?;
                 jpeg.segments().iter().for_each(|s| blocks.add_jpeg(s));
+                blocks.add_trailer(&jpeg, bytes);
             }
             FileKind::Png => {
                 let png = Png::from_bytes(data).map_err(|e| damaged(kind, e))?;
@@ -93,6 +100,24 @@ impl Blocks {
             JpegKind::Icc => self.name(BLOCK_ICC),
             JpegKind::Image => {}
         }
+    }
+
+    fn add_trailer(&mut self, jpeg: &Jpeg, bytes: &[u8]) {
+        let start = jpeg_end(jpeg, bytes);
+        let trailer = &bytes[start.min(bytes.len())..];
+        if trailer.iter().all(|&b| b == 0) {
+            return; // padding
+        }
+        self.trailer = trailer.len();
+        self.trailer_image = trailer
+            .windows(3)
+            .position(|w| w == [0xFF, 0xD8, 0xFF])
+            .map(|at| start + at);
+        self.name(if self.trailer_image.is_some() {
+            BLOCK_APPENDED_IMAGE
+        } else {
+            "附加数据"
+        });
     }
 
     fn add_png(&mut self, chunk: &PngChunk) {
@@ -170,6 +195,19 @@ pub(crate) fn jpeg_segment_kind(segment: &JpegSegment) -> JpegKind {
         0xE1..=0xEF => JpegKind::OtherMetadata,
         _ => JpegKind::Image,
     }
+}
+
+pub(crate) const BLOCK_APPENDED_IMAGE: &str = "附加图像";
+
+/// Where the primary image ends (just after its EOI marker). Entropy-coded
+/// data never contains `FF D9` (a 0xFF there is followed by 0x00 or a
+/// restart marker), so the first one after the first scan header is the end.
+fn jpeg_end(jpeg: &Jpeg, bytes: &[u8]) -> usize {
+    let header: usize = 2 + jpeg.segments().iter().map(JpegSegment::len).sum::<usize>();
+    bytes
+        .get(header..)
+        .and_then(|scan| scan.windows(2).position(|w| w == [0xFF, 0xD9]))
+        .map_or(bytes.len(), |at| header + at + 2)
 }
 
 pub(crate) fn is_png_text(kind: &[u8; 4]) -> bool {

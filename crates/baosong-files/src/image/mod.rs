@@ -45,6 +45,8 @@ pub struct ImageMetadata {
     pub blocks: Vec<String>,
     /// EXIF orientation (1 = upright; 6 = rotate 90° clockwise to view).
     pub orientation: u16,
+    /// JPEG: bytes after the image's end (appended images or other data).
+    pub appended_bytes: usize,
 }
 
 impl ImageMetadata {
@@ -88,12 +90,21 @@ pub(crate) fn is_removable(block: &str) -> bool {
     block != BLOCK_ICC && block != BLOCK_EXIF_ORIENTATION
 }
 
-/// Lists the metadata in a JPEG, PNG or WebP image.
+/// Images appended to images (MPF) are read this deep.
+const MAX_APPENDED: usize = 8;
+
+/// Lists the metadata in a JPEG, PNG or WebP image, including that of
+/// images appended to a JPEG.
 pub fn inspect(bytes: &[u8]) -> Result<ImageMetadata, FileError> {
+    inspect_at(bytes, 0)
+}
+
+fn inspect_at(bytes: &[u8], depth: usize) -> Result<ImageMetadata, FileError> {
     let blocks = container::Blocks::read(bytes)?;
     let mut meta = ImageMetadata {
         orientation: 1,
         blocks: blocks.names(),
+        appended_bytes: blocks.trailer,
         ..ImageMetadata::default()
     };
     if let Some(raw) = &blocks.exif {
@@ -126,8 +137,28 @@ pub fn inspect(bytes: &[u8]) -> Result<ImageMetadata, FileError> {
     }
     meta.fields
         .extend(blocks.png_text.iter().map(png_text::field));
+    if let Some(at) = blocks.trailer_image.filter(|_| depth < MAX_APPENDED)
+        && let Ok(inner) = inspect_at(&bytes[at..], depth + 1)
+    {
+        meta.gps = meta.gps.or(inner.gps);
+        meta.fields.extend(inner.fields);
+    }
     meta.fields.retain(|f| !f.value.trim().is_empty());
+    dedup_fields(&mut meta.fields);
     Ok(meta)
+}
+
+/// The same field from EXIF and XMP (or an appended image) once.
+fn dedup_fields(fields: &mut Vec<MetaField>) {
+    let mut seen: Vec<(String, String)> = Vec::new();
+    fields.retain(|f| {
+        let key = (f.label.clone(), f.value.clone());
+        let new = !seen.contains(&key);
+        if new {
+            seen.push(key);
+        }
+        new
+    });
 }
 
 /// The image format, or an error for anything that is not an image.

@@ -5,7 +5,10 @@
 //! Kept: what is needed to show the image as intended — JPEG's JFIF (APP0),
 //! colour profile (ICC), Adobe colour transform (APP14), multi-picture index
 //! (MPF), tables, frame and scan; PNG's and WebP's image and colour chunks.
-//! Dropped: EXIF, XMP, IPTC, comments, PNG text chunks, vendor segments.
+//! Dropped: EXIF, XMP, IPTC, comments, PNG text chunks, vendor segments,
+//! and whatever follows a JPEG's end — the extra images phones append (depth
+//! and gain maps, each with its own EXIF) with the index (MPF) pointing to
+//! them. The primary image shows exactly as before.
 //!
 //! Orientation: a phone stores a portrait photo sideways and says so in
 //! EXIF. Dropping EXIF altogether would show it lying on its side, so when
@@ -42,7 +45,7 @@ pub fn strip(bytes: &[u8]) -> Result<Stripped, FileError> {
     let exif = (meta.orientation != 1).then(|| Bytes::from(orientation_only(meta.orientation)));
     let data = Bytes::copy_from_slice(bytes);
     let out = match kind {
-        FileKind::Jpeg => strip_jpeg(data, exif),
+        FileKind::Jpeg => strip_jpeg(data, exif, meta.appended_bytes),
         FileKind::Png => strip_png(data, exif),
         _ => strip_webp(data, exif),
     }
@@ -53,12 +56,28 @@ pub fn strip(bytes: &[u8]) -> Result<Stripped, FileError> {
     })
 }
 
-fn strip_jpeg(data: Bytes, exif: Option<Bytes>) -> Result<Vec<u8>, img_parts::Error> {
+fn strip_jpeg(
+    data: Bytes,
+    exif: Option<Bytes>,
+    trailer: usize,
+) -> Result<Vec<u8>, img_parts::Error> {
     let mut jpeg = Jpeg::from_bytes(data)?;
-    jpeg.segments_mut()
-        .retain(|s| matches!(jpeg_segment_kind(s), JpegKind::Image | JpegKind::Icc));
+    jpeg.segments_mut().retain(|s| match jpeg_segment_kind(s) {
+        JpegKind::Icc => true,
+        // The index of appended images goes with them.
+        JpegKind::Image => trailer == 0 || !is_mpf(s),
+        _ => false,
+    });
     jpeg.set_exif(exif);
-    Ok(jpeg.encoder().bytes().to_vec())
+    let mut out = jpeg.encoder().bytes().to_vec();
+    // The encoder copies everything after the scan header verbatim, the
+    // trailer last: cut it off.
+    out.truncate(out.len().saturating_sub(trailer));
+    Ok(out)
+}
+
+fn is_mpf(segment: &img_parts::jpeg::JpegSegment) -> bool {
+    segment.marker() == img_parts::jpeg::markers::APP2 && segment.contents().starts_with(b"MPF\0")
 }
 
 fn strip_png(data: Bytes, exif: Option<Bytes>) -> Result<Vec<u8>, img_parts::Error> {
