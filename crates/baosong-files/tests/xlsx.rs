@@ -179,11 +179,25 @@ fn hand_built_inline_strings_threaded_comments_and_company() {
             "docProps/app.xml",
             "<Properties><Company>某某局办公室</Company><Manager>钱主任</Manager></Properties>",
         ),
+        (
+            "xl/pivotCache/pivotCacheDefinition1.xml",
+            r#"<pivotCacheDefinition><cacheFields><cacheField name="姓名"><sharedItems><s v="郑十"/></sharedItems></cacheField><cacheField name="电话"><sharedItems><n v="13612345678"/></sharedItems></cacheField></cacheFields></pivotCacheDefinition>"#,
+        ),
     ]);
     let scan = scan_xlsx(&bytes, &Limits::default()).unwrap();
     assert_eq!(parts(&scan, PartKind::Visible), vec![("S", "甲 & 乙\t3.5")]);
     let hidden = parts(&scan, PartKind::HiddenCells);
-    assert_eq!(hidden, vec![("S 第 2 行", "公式结果"), ("S B 列", "隐藏")]);
+    assert_eq!(
+        hidden,
+        vec![
+            ("S 第 2 行", "公式结果"),
+            ("S B 列", "隐藏"),
+            (
+                "数据透视表缓存 pivotCacheDefinition1.xml",
+                "郑十\n13612345678"
+            ),
+        ]
+    );
     assert_eq!(
         parts(&scan, PartKind::Comment),
         vec![("批注 S!A1", "请核对 13912345678")]

@@ -1,18 +1,21 @@
 //! Spreadsheets (.xlsx, also WPS .et saved as xlsx): the text people see,
-//! and what they do not — hidden sheets, hidden rows and columns, comments
-//! and the document's properties. A phone list in a hidden sheet is the
-//! classic leak. [`clean_xlsx`] writes a copy without comments and personal
-//! properties; hidden sheets and cells are left to a person (deleting data
-//! is a decision about meaning).
+//! and what they do not — hidden sheets, hidden rows and columns, comments,
+//! pivot caches and the document's properties. A phone list in a hidden
+//! sheet is the classic leak; so is the copy of its source data that a
+//! pivot table keeps. [`clean_xlsx`] writes a copy without comments and
+//! personal properties; hidden sheets and cells are left to a person
+//! (deleting data is a decision about meaning).
 //!
 //! - `workbook`: sheets (names, hidden state, parts) and shared strings;
 //! - `sheet`: one worksheet's cells and hidden rows/columns;
 //! - `comments`: legacy and threaded comments;
+//! - `pivot`: the copy of source data pivot tables keep;
 //! - `rels`: relationship parts;
 //! - `clean`: the copy without comments and personal properties.
 
 mod clean;
 mod comments;
+mod pivot;
 mod rels;
 mod sheet;
 mod workbook;
@@ -38,6 +41,7 @@ pub fn scan_xlsx(bytes: &[u8], limits: &Limits) -> Result<DocumentScan, FileErro
         scan.parts
             .extend(comments::read(&mut pkg, &sheet.name, &rels)?);
     }
+    scan.parts.extend(pivot::read(&mut pkg)?);
     scan.parts.extend(scan_properties(&mut pkg)?);
     Ok(scan)
 }
