@@ -42,14 +42,17 @@ PACKAGES=(
   # the reference portal's editor pages in headless Chromium (tests/portal-web),
   # and the venv the contract tests install schemathesis into (tests/contract)
   chromium python3-venv
-  # LibreOffice Calc and Writer: the attachment tests make their .xlsx and
-  # .pdf fixtures from sources in the repo with soffice --convert-to
-  # (crates/baosong-files/tests); never used at run time
-  libreoffice-calc libreoffice-writer
+  # LibreOffice Calc: the xlsx scan tests make their .xlsx fixtures from
+  # .fods sources with soffice --convert-to (Writer, below, makes the PDF
+  # ones); tests only, never used at run time
+  libreoffice-calc
   # misc tools the Makefile and tests use
   git ca-certificates procps
   # the TLS test makes its certificate authority and server certificate with it
   openssl
+  # the .docx import tests convert their HTML/ODT sources to .docx with
+  # LibreOffice headless (tests only: the app never runs an outside converter)
+  libreoffice-writer
 )
 
 missing=()
@@ -78,6 +81,23 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 command -v cargo >/dev/null 2>&1 || die "缺少 Rust（cargo）。请安装 rustup（https://rustup.rs 或 apt install rustup），然后运行 rustup default stable。
 install-deps: cargo not found: install Rust 1.95 or newer (rustup, or the distribution's rustup package), then re-run."
+
+# clippy and rustfmt: `make test` lints while building (clippy-driver) and
+# checks formatting. With rustup, ~/.cargo/bin holds a proxy for each even
+# when the component is missing, so ask rustup what is installed.
+if command -v rustup >/dev/null 2>&1; then
+  installed=$(rustup component list --installed 2>/dev/null || true)
+  for component in clippy rustfmt; do
+    if ! grep -q "^$component" <<<"$installed"; then
+      say "installing the Rust component $component"
+      rustup component add "$component"
+    fi
+  done
+else
+  for bin in clippy-driver rustfmt; do
+    command -v "$bin" >/dev/null 2>&1 || die "缺少 $bin，请安装 Rust 的 clippy / rustfmt 组件 / $bin not found: install Rust's clippy and rustfmt"
+  done
+fi
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   die "缺少 Node.js / npm（需要 20.19 或更高版本）。

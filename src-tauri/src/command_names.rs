@@ -39,4 +39,8 @@ pub const COMMANDS: &[&str] = &[
     "rotate_signing_key",
     "registration_record",
     "export_sheet",
+    "attach_file",
+    "clean_attachment",
+    "set_attachment_alt",
+    "remove_attachment",
 ];

@@ -391,3 +391,41 @@ pub async fn export_sheet(
         .map_err(|e| worker_failed(&e.to_string()))?;
     record::export_sheet(state.inner().clone(), id, base.join("报送审批单")).await
 }
+
+/// Attaches a file sent as the raw request body (see `attachments`).
+#[tauri::command]
+pub async fn attach_file(
+    state: Shared<'_>,
+    request: tauri::ipc::Request<'_>,
+) -> Result<crate::attachments::AttachmentChange, UserError> {
+    crate::attachments::attach_file(state.inner().clone(), request).await
+}
+
+/// 一键清理 of one attachment.
+#[tauri::command]
+pub async fn clean_attachment(
+    state: Shared<'_>,
+    id: String,
+    sha256: String,
+) -> Result<crate::attachments::AttachmentChange, UserError> {
+    crate::attachments::clean_attachment(state.inner().clone(), id, sha256).await
+}
+
+#[tauri::command]
+pub async fn set_attachment_alt(
+    state: Shared<'_>,
+    id: String,
+    sha256: String,
+    alt: String,
+) -> Result<ItemView, UserError> {
+    crate::attachments::set_attachment_alt(state.inner().clone(), id, sha256, alt).await
+}
+
+#[tauri::command]
+pub async fn remove_attachment(
+    state: Shared<'_>,
+    id: String,
+    sha256: String,
+) -> Result<ItemView, UserError> {
+    crate::attachments::remove_attachment(state.inner().clone(), id, sha256).await
+}

@@ -9,6 +9,7 @@
 //! `capabilities/main.json` and `docs/architecture.md`).
 
 mod args;
+pub mod attachments;
 mod command_names;
 pub mod commands;
 pub mod record;
@@ -95,6 +96,10 @@ pub fn run(started: Instant, args: impl IntoIterator<Item = OsString>) -> ExitCo
             commands::rotate_signing_key,
             commands::registration_record,
             commands::export_sheet,
+            commands::attach_file,
+            commands::clean_attachment,
+            commands::set_attachment_alt,
+            commands::remove_attachment,
         ])
         .run(tauri::generate_context!());
     match result {

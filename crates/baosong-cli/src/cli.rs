@@ -193,6 +193,48 @@ pub enum Command {
     /// Export documents about an item.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// An item's attached files (附件): add, list with what the check found
+    /// in them, clean with one click, describe, remove, save a copy.
+    #[command(subcommand)]
+    Attachment(AttachmentCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AttachmentCommand {
+    /// Attach files. Photos lose their EXIF/XMP metadata (GPS, camera
+    /// serial, author) unless --keep-metadata; the original stays on this
+    /// computer only.
+    Add {
+        id: String,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        keep_metadata: bool,
+    },
+    /// The item's files, each with the findings in it (批注, 修订, GPS …).
+    List { id: String },
+    /// 一键清理: replace a file with a copy without comments, tracked
+    /// changes, hidden text and personal properties (images: metadata).
+    Clean {
+        id: String,
+        /// The file's name or the start of its SHA-256.
+        attachment: String,
+    },
+    /// Set an image's alternative text (图片说明).
+    Alt {
+        id: String,
+        attachment: String,
+        text: String,
+    },
+    /// Remove a file from the item (earlier revisions keep it).
+    Remove { id: String, attachment: String },
+    /// Save a copy of an attached file.
+    Get {
+        id: String,
+        attachment: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

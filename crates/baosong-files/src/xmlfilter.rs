@@ -1,6 +1,6 @@
-//! Rewrites an XML part event by event, dropping some elements or the text
-//! of others; everything else is written back as it was read. Used by the
-//! cleaners (content types, rels, properties, sheet references).
+//! Rewrites an XML part event by event, dropping some elements; everything
+//! else is written back as it was read. Used by the xlsx cleaner for sheet
+//! references to dropped parts.
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesStart, Event};
@@ -15,8 +15,6 @@ pub(crate) enum Action {
     Keep,
     /// Remove the element and everything in it.
     Drop,
-    /// Keep the element, remove its content (a property's value).
-    Empty,
 }
 
 pub(crate) fn filter_xml(
@@ -32,20 +30,14 @@ pub(crate) fn filter_xml(
         part: part.to_owned(),
         detail: e.to_string(),
     };
-    // Depth inside a dropped or emptied element; 0 when writing.
+    // Depth inside a dropped element; 0 when writing.
     let mut skipping = 0usize;
-    let mut emptying = false;
     loop {
         let event = reader.next()?;
         if skipping > 0 {
             match &event {
                 Event::Start(_) => skipping += 1,
-                Event::End(_) => {
-                    skipping -= 1;
-                    if skipping == 0 && emptying {
-                        writer.write_event(event).map_err(io)?;
-                    }
-                }
+                Event::End(_) => skipping -= 1,
                 Event::Eof => break,
                 _ => {}
             }
@@ -55,15 +47,7 @@ pub(crate) fn filter_xml(
             Event::Eof => break,
             Event::Start(e) => match decide(e) {
                 Action::Keep => writer.write_event(event).map_err(io)?,
-                Action::Drop => {
-                    skipping = 1;
-                    emptying = false;
-                }
-                Action::Empty => {
-                    writer.write_event(event.borrow()).map_err(io)?;
-                    skipping = 1;
-                    emptying = true;
-                }
+                Action::Drop => skipping = 1,
             },
             Event::Empty(e) if decide(e) == Action::Drop => {}
             _ => writer.write_event(event).map_err(io)?,
@@ -79,8 +63,8 @@ mod tests {
     use crate::xmlread::local_name;
 
     #[test]
-    fn drops_and_empties() {
-        let xml = r#"<?xml version="1.0"?><r a="1"><drop><x>1</x></drop><keep>k &amp; k</keep><empty>secret</empty><drop/></r>"#;
+    fn drops_elements_and_keeps_the_rest() {
+        let xml = r#"<?xml version="1.0"?><r a="1"><drop><x>1</x></drop><keep>k &amp; k</keep><drop/></r>"#;
         let out =
             filter_xml(
                 xml,
@@ -89,14 +73,13 @@ mod tests {
                 Deadline::start(&Limits::default()),
                 |e| match local_name(e).as_str() {
                     "drop" => Action::Drop,
-                    "empty" => Action::Empty,
                     _ => Action::Keep,
                 },
             )
             .unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            r#"<?xml version="1.0"?><r a="1"><keep>k &amp; k</keep><empty></empty></r>"#
+            r#"<?xml version="1.0"?><r a="1"><keep>k &amp; k</keep></r>"#
         );
     }
 }

@@ -19,6 +19,7 @@
 //! fix it (missing binary, missing system package), which is what a test
 //! wants.
 
+pub mod documents;
 pub mod fault_proxy;
 pub mod keyring_session;
 pub mod portal;

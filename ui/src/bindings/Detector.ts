@@ -3,4 +3,4 @@
 /**
  * Which detector produced a finding.
  */
-export type Detector = "marking" | "pii" | "lexicon" | "norms" | "links";
+export type Detector = "marking" | "pii" | "lexicon" | "norms" | "links" | "attachment";

@@ -3,4 +3,4 @@
 /**
  * Which part of an item a finding is in.
  */
-export type Field = "title" | "summary" | "keywords" | "body";
+export type Field = "title" | "summary" | "keywords" | "body" | "attachment";

@@ -1,5 +1,6 @@
 //! One module per group of commands; `run` dispatches.
 
+mod attachments;
 pub mod audit;
 mod check;
 mod export;
@@ -15,7 +16,7 @@ use baosong_core::columns::default_columns;
 use baosong_core::model::ColumnRef;
 use baosong_core::store::resolve_data_dir;
 
-use crate::cli::{Cli, Command, ExportCommand, KeysCommand, ReviewCommand};
+use crate::cli::{AttachmentCommand, Cli, Command, ExportCommand, KeysCommand, ReviewCommand};
 use crate::error::CliError;
 use crate::output::Out;
 
@@ -134,6 +135,34 @@ pub fn run(cli: Cli, out: &mut Out) -> Result<u8, CliError> {
             out: file,
             font,
         }) => done(export::sheet(&open()?, out, &id, &file, font)),
+        Command::Attachment(command) => done(attachment(&open()?, out, command)),
+    }
+}
+
+fn attachment(store: &Store, out: &mut Out, command: AttachmentCommand) -> Result<(), CliError> {
+    match command {
+        AttachmentCommand::Add {
+            id,
+            files,
+            keep_metadata,
+        } => attachments::add(store, out, &id, &files, keep_metadata),
+        AttachmentCommand::List { id } => attachments::list(store, out, &id),
+        AttachmentCommand::Clean { id, attachment } => {
+            attachments::clean(store, out, &id, &attachment)
+        }
+        AttachmentCommand::Alt {
+            id,
+            attachment,
+            text,
+        } => attachments::alt(store, out, &id, &attachment, &text),
+        AttachmentCommand::Remove { id, attachment } => {
+            attachments::remove(store, out, &id, &attachment)
+        }
+        AttachmentCommand::Get {
+            id,
+            attachment,
+            out: file,
+        } => attachments::get(store, out, &id, &attachment, &file),
     }
 }
 

@@ -4,7 +4,7 @@
 //! people decided about it.
 
 use baosong_check::decision::{self, Decision, DecisionKind};
-use baosong_check::{BodyFormat, CheckInput, CheckReport, Checker};
+use baosong_check::{AttachmentInput, BodyFormat, CheckInput, CheckReport, Checker, DocumentScan};
 use chrono::Utc;
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -13,16 +13,37 @@ use super::{Result, Store, StoreError, audit};
 use crate::model::{ItemContent, ItemId};
 use crate::view::ItemCheck;
 
-/// Checks an item's current content (title, summary, keywords, Markdown body).
-pub fn check_content(checker: &Checker, content: &ItemContent) -> CheckReport {
+/// Checks an item's content (title, summary, keywords, Markdown body) and
+/// its attachments, whose scans are given in the same order as
+/// `content.attachments` (see [`Store::attachment_scans`]).
+pub fn check_content(
+    checker: &Checker,
+    content: &ItemContent,
+    scans: &[DocumentScan],
+) -> CheckReport {
     let keywords = content.keywords.join("；");
-    checker.check(&CheckInput {
-        title: &content.title,
-        summary: &content.summary,
-        keywords: &keywords,
-        body: &content.body,
-        body_format: BodyFormat::Markdown,
-    })
+    let attachments: Vec<AttachmentInput> = content
+        .attachments
+        .iter()
+        .zip(scans)
+        .map(|(a, scan)| AttachmentInput {
+            sha256: &a.sha256,
+            name: &a.name,
+            media_type: &a.media_type,
+            alt: &a.alt,
+            scan,
+        })
+        .collect();
+    checker.check_with_attachments(
+        &CheckInput {
+            title: &content.title,
+            summary: &content.summary,
+            keywords: &keywords,
+            body: &content.body,
+            body_format: BodyFormat::Markdown,
+        },
+        &attachments,
+    )
 }
 
 /// The decisions in force for an item: the newest per fingerprint.
@@ -68,12 +89,9 @@ fn kind_code(kind: DecisionKind) -> &'static str {
 }
 
 /// Check, decisions and gate for a loaded item.
-fn item_check(
-    conn: &rusqlite::Connection,
-    checker: &Checker,
-    loaded: &Loaded,
-) -> Result<ItemCheck> {
-    let report = check_content(checker, &loaded.item.content);
+fn item_check(conn: &rusqlite::Connection, store: &Store, loaded: &Loaded) -> Result<ItemCheck> {
+    let scans = store.attachment_scans(&loaded.item.content);
+    let report = check_content(store.checker(), &loaded.item.content, &scans);
     let decisions = decisions(conn, loaded.seq)?;
     let gate = decision::gate(&report, &decisions);
     Ok(ItemCheck {
@@ -114,10 +132,11 @@ fn record_check_run(
 /// Returns what goes into the audit entry.
 pub(super) fn gate_for_signoff(
     tx: &Transaction<'_>,
-    checker: &Checker,
+    store: &Store,
     loaded: &Loaded,
 ) -> Result<serde_json::Value> {
-    let check = item_check(tx, checker, loaded)?;
+    super::attachments::verify_all(store, &loaded.item.content)?;
+    let check = item_check(tx, store, loaded)?;
     if !check.gate.ready {
         return Err(StoreError::NotReady {
             blockers: check.gate.blockers,
@@ -255,7 +274,7 @@ impl Store {
     pub fn check_item(&self, id: ItemId) -> Result<ItemCheck> {
         self.write(|tx| {
             let loaded = load(tx, id)?;
-            let check = item_check(tx, self.checker(), &loaded)?;
+            let check = item_check(tx, self, &loaded)?;
             record_check_run(tx, &self.actor, &loaded, &check)?;
             Ok(check)
         })
@@ -276,7 +295,8 @@ impl Store {
             .filter(|r| !r.is_empty());
         self.write(|tx| {
             let loaded = load(tx, id)?;
-            let report = check_content(self.checker(), &loaded.item.content);
+            let scans = self.attachment_scans(&loaded.item.content);
+            let report = check_content(self.checker(), &loaded.item.content, &scans);
             let finding = report
                 .findings
                 .iter()
@@ -309,7 +329,7 @@ impl Store {
                     "reason": reason,
                 }),
             )?;
-            item_check(tx, self.checker(), &loaded)
+            item_check(tx, self, &loaded)
         })
     }
 

@@ -77,6 +77,14 @@ pub enum StoreError {
     ReturnNeedsReason,
     #[error("a stored record could not be read: {0}")]
     BadRecord(String),
+    #[error("{0}")]
+    Blob(#[from] crate::blobs::BlobError),
+    #[error("{0}")]
+    File(#[from] baosong_files::FileError),
+    #[error("the item has no attachment '{0}'")]
+    NoSuchAttachment(String),
+    #[error("{0}")]
+    BadAttachment(String),
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
 }
@@ -137,6 +145,10 @@ impl StoreError {
             StoreError::ReviewStale => "review_stale",
             StoreError::ReturnNeedsReason => "return_needs_reason",
             StoreError::BadRecord(_) => "bad_record",
+            StoreError::Blob(_) => "attachment_store",
+            StoreError::File(e) => e.code(),
+            StoreError::NoSuchAttachment(_) => "no_such_attachment",
+            StoreError::BadAttachment(_) => "bad_attachment",
             StoreError::Sqlite(_) => "database",
         }
     }
@@ -210,6 +222,10 @@ impl StoreError {
             }
             StoreError::ReturnNeedsReason => "退回修改时请填写意见或至少一条批注。".to_string(),
             StoreError::BadRecord(e) => format!("读取已保存的记录失败：{e}"),
+            StoreError::Blob(e) => e.message_zh(),
+            StoreError::File(e) => e.message_zh(),
+            StoreError::NoSuchAttachment(a) => format!("稿件没有附件“{a}”。"),
+            StoreError::BadAttachment(e) => format!("附件信息有误：{e}"),
             StoreError::Sqlite(e) => format!("数据库错误：{e}"),
         }
     }

@@ -326,6 +326,7 @@ impl Store {
         note: Option<String>,
     ) -> Result<Item> {
         validate(&content)?;
+        super::attachments::validate(self, &content)?;
         self.write(|tx| {
             let Loaded { seq, item: current } = load(tx, id)?;
             if let Some(base) = base_revision
@@ -433,11 +434,7 @@ impl Store {
         refuse_outbox_bypass(tx, &loaded, &action)?;
         // 送审 only with a clean check (see `checks`).
         let check = match action {
-            Action::SendForSignoff => Some(super::checks::gate_for_signoff(
-                tx,
-                self.checker(),
-                &loaded,
-            )?),
+            Action::SendForSignoff => Some(super::checks::gate_for_signoff(tx, self, &loaded)?),
             _ => None,
         };
         let Loaded { seq, item: current } = loaded;

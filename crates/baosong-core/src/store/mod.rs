@@ -15,6 +15,7 @@
 //! a power cut), foreign keys on, and a busy timeout so the desktop app and the
 //! `baosong` command can share one data directory.
 
+mod attachments;
 mod audit;
 mod checks;
 mod data_dir;
@@ -34,6 +35,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
+pub use attachments::{AttachmentAdded, AttachmentCleaned, MAX_ATTACHMENTS};
 pub use checks::{LEXICON_DIR, check_content, load_checker};
 pub use data_dir::{DB_FILE_NAME, resolve_data_dir};
 pub use error::StoreError;

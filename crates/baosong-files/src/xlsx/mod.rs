@@ -26,7 +26,7 @@ use crate::package::Package;
 use crate::props::scan_properties;
 use crate::{FileError, Limits};
 
-pub use clean::{Cleaned, clean_xlsx};
+pub use clean::clean_xlsx;
 
 /// Scans a workbook's visible and hidden text.
 pub fn scan_xlsx(bytes: &[u8], limits: &Limits) -> Result<DocumentScan, FileError> {

@@ -1,0 +1,128 @@
+//! The attachment commands: thin wrappers over `baosong-core`'s attachment
+//! store. A file comes from the web view as the raw body of the IPC request
+//! (the page reads what the user picked or dropped), with the item id and the
+//! file name in headers; it never goes through JSON.
+
+use std::sync::Arc;
+
+use baosong_core::model::AttachmentEntry;
+use baosong_core::{ItemView, UserError};
+use tauri::ipc::{InvokeBody, Request};
+
+use crate::commands::run_blocking;
+use crate::state::AppState;
+
+/// What an attachment command did: the item as now stored (the editor
+/// reopens it: it is a new revision), the file, and what was removed from it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct AttachmentChange {
+    pub view: ItemView,
+    pub entry: AttachmentEntry,
+    /// Metadata or hidden content removed (`GPS 位置`, `批注 2 条` …).
+    pub removed: Vec<String>,
+    /// False when nothing changed (the file was already attached, or had
+    /// nothing to clean).
+    pub changed: bool,
+}
+
+/// The largest file the window hands over (the CLI streams bigger ones).
+const MAX_IPC_BYTES: usize = 200 * 1024 * 1024;
+
+fn bad(code: &str, zh: &str, en: &str) -> UserError {
+    UserError {
+        code: code.into(),
+        zh: zh.into(),
+        en: en.into(),
+    }
+}
+
+/// A header's value, percent-decoded (the page encodes names with
+/// `encodeURIComponent`, as headers carry ASCII only).
+fn header(request: &Request<'_>, name: &str) -> Result<String, UserError> {
+    let raw = request
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| bad("bad_request", "请求缺少必要信息", "the request lacks a header"))?;
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .map(|s| s.into_owned())
+        .map_err(|_| bad("bad_request", "文件名不是有效的文字", "the file name is not valid UTF-8"))
+}
+
+/// `attach_file`: body = the file's bytes; headers `x-item-id`,
+/// `x-file-name`, and `x-keep-metadata: 1` to keep an image's metadata.
+pub async fn attach_file(
+    state: Arc<AppState>,
+    request: Request<'_>,
+) -> Result<AttachmentChange, UserError> {
+    let id = header(&request, "x-item-id")?;
+    let name = header(&request, "x-file-name")?;
+    let keep = header(&request, "x-keep-metadata").is_ok_and(|v| v == "1");
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(bad("bad_request", "没有收到文件内容", "no file content received"));
+    };
+    if bytes.len() > MAX_IPC_BYTES {
+        return Err(bad(
+            "too_large",
+            "文件超过 200 MB，请用命令行 baosong attachment add 添加",
+            "the file is over 200 MB; add it with `baosong attachment add`",
+        ));
+    }
+    let bytes = bytes.clone();
+    run_blocking(state, move |s| {
+        let id = s.resolve_id(&id)?;
+        let a = s.add_attachment_bytes(id, &name, &bytes, keep)?;
+        Ok(AttachmentChange {
+            view: ItemView::from(a.item),
+            entry: a.entry,
+            removed: a.removed,
+            changed: a.added,
+        })
+    })
+    .await
+}
+
+pub async fn clean_attachment(
+    state: Arc<AppState>,
+    id: String,
+    sha256: String,
+) -> Result<AttachmentChange, UserError> {
+    run_blocking(state, move |s| {
+        let id = s.resolve_id(&id)?;
+        let c = s.clean_attachment(id, &sha256)?;
+        Ok(AttachmentChange {
+            changed: !c.removed.is_empty(),
+            view: ItemView::from(c.item),
+            entry: c.entry,
+            removed: c.removed,
+        })
+    })
+    .await
+}
+
+pub async fn set_attachment_alt(
+    state: Arc<AppState>,
+    id: String,
+    sha256: String,
+    alt: String,
+) -> Result<ItemView, UserError> {
+    run_blocking(state, move |s| {
+        let id = s.resolve_id(&id)?;
+        s.set_attachment_alt(id, &sha256, &alt).map(ItemView::from)
+    })
+    .await
+}
+
+pub async fn remove_attachment(
+    state: Arc<AppState>,
+    id: String,
+    sha256: String,
+) -> Result<ItemView, UserError> {
+    run_blocking(state, move |s| {
+        let id = s.resolve_id(&id)?;
+        s.remove_attachment(id, &sha256).map(ItemView::from)
+    })
+    .await
+}
