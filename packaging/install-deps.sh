@@ -42,6 +42,10 @@ PACKAGES=(
   # the reference portal's editor pages in headless Chromium (tests/portal-web),
   # and the venv the contract tests install schemathesis into (tests/contract)
   chromium python3-venv
+  # LibreOffice Calc: the xlsx scan tests make their .xlsx fixtures from
+  # .fods sources with soffice --convert-to (Writer, below, makes the PDF
+  # ones); tests only, never used at run time
+  libreoffice-calc
   # misc tools the Makefile and tests use
   git ca-certificates procps
   # the TLS test makes its certificate authority and server certificate with it
