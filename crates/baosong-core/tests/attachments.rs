@@ -171,3 +171,67 @@ fn attachments_can_be_described_and_removed() {
         "no_such_attachment"
     );
 }
+
+/// A phone photo with GPS, camera serial and owner (made by exiftool; see
+/// baosong-files' fixtures).
+fn gps_photo() -> Vec<u8> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../baosong-files/tests/fixtures/images/gps-serial.jpg"
+    );
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn a_photo_loses_its_metadata_on_the_way_in_unless_kept() {
+    let (_dir, store) = temp_store();
+    let item = store.create_item(content("标题", "正文。")).unwrap();
+    let photo = gps_photo();
+    let added = store
+        .add_attachment_bytes(item.id, "会议现场.jpg", &photo, false)
+        .unwrap();
+    let said = added.removed.join("、");
+    assert!(said.contains("GPS"), "{said}");
+    assert!(added.entry.note.contains("GPS"), "{}", added.entry.note);
+    assert_eq!(added.entry.media_type, "image/jpeg");
+    // The original stays on this computer; what is attached is clean.
+    let original = added.entry.original_sha256.clone().unwrap();
+    assert_eq!(store.blobs().read(&original).unwrap(), photo);
+    let attached = store.blobs().read(&added.entry.sha256).unwrap();
+    assert!(!String::from_utf8_lossy(&attached).contains("SN-8848-TEST"));
+    let check = store.check_item(item.id).unwrap();
+    assert_eq!(rules(&check), vec!["attachment.alt_missing".to_owned()]);
+    // Described: nothing left to say.
+    store
+        .set_attachment_alt(item.id, &added.entry.sha256, "市教育局安全工作会议现场")
+        .unwrap();
+    assert!(
+        store
+            .check_item(item.id)
+            .unwrap()
+            .report
+            .findings
+            .is_empty()
+    );
+
+    // Kept on purpose: the GPS position blocks until it is cleaned.
+    let item2 = store.create_item(content("标题二", "正文。")).unwrap();
+    let kept = store
+        .add_attachment_bytes(item2.id, "原图.jpg", &photo, true)
+        .unwrap();
+    assert!(kept.removed.is_empty());
+    let check = store.check_item(item2.id).unwrap();
+    let r = rules(&check);
+    assert!(r.contains(&"attachment.gps".to_owned()), "{r:?}");
+    assert!(!check.gate.ready);
+    let cleaned = store
+        .clean_attachment(item2.id, &kept.entry.sha256)
+        .unwrap();
+    assert!(
+        cleaned.removed.join("、").contains("GPS"),
+        "{:?}",
+        cleaned.removed
+    );
+    let r = rules(&store.check_item(item2.id).unwrap());
+    assert!(!r.contains(&"attachment.gps".to_owned()), "{r:?}");
+}
