@@ -28,6 +28,9 @@ mod revisions;
 pub mod schema;
 pub mod search;
 mod signoffs;
+mod uploads;
+
+pub use uploads::UploadProgressRecord;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

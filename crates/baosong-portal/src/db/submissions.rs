@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::changes::{self, NewChange};
 use super::users::{Principal, parse_role};
-use super::{Write, columns, now, parse_ts, parse_uuid, ts};
+use super::{Write, columns, now, parse_ts, parse_uuid, ts, uploads};
 use crate::error::{Error, Result};
 use crate::signoff::{self, Verified};
 
@@ -144,6 +144,7 @@ pub fn create(w: &mut Write<'_>, who: &Principal, key: &str, inc: Incoming<'_>) 
     if !columns::exists(w, &req.item.column_id)? {
         return Err(unknown_column(&req.item.column_id));
     }
+    uploads::check_refs(w, &req.item.column_id, &req.attachments)?;
     let at = now();
     let signed = signoff::verify(w, &unit.id, req, req.signoff.as_ref(), at)?;
     let id = Uuid::now_v7();
@@ -237,7 +238,7 @@ fn insert_revision(
         inc.server_findings,
         signed.signer_id
     ])?;
-    Ok(())
+    uploads::record_refs(w, seq, &inc.req.attachments)
 }
 
 /// A submission `who` may see.
@@ -392,6 +393,7 @@ pub fn resubmit(
     if !columns::exists(w, &req.item.column_id)? {
         return Err(unknown_column(&req.item.column_id));
     }
+    uploads::check_refs(w, &req.item.column_id, &req.attachments)?;
     let at = now();
     let signed = signoff::verify(w, &row.unit_id, req, req.signoff.as_ref(), at)?;
     let revision = row.revision.saturating_add(1);
