@@ -305,8 +305,35 @@ fn offset_mismatch(server: u64, sent: u64) -> Error {
     Error::problem(p)
 }
 
-/// `PATCH /uploads/{id}`: the next chunk.
+/// `PATCH /uploads/{id}`: the next chunk. A `409 upload_offset_mismatch`
+/// also carries the portal's offset in `Upload-Offset`, as tus clients
+/// expect.
 pub async fn patch(
+    state: State<AppState>,
+    auth: Auth,
+    id: ApiPath<Uuid>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    match receive(state, auth, id, headers, body).await {
+        Ok(response) => response,
+        Err(e) => {
+            let offset = match &e {
+                Error::Problem(p) => p.upload_offset,
+                _ => None,
+            };
+            let mut response = e.into_response();
+            if let Some(offset) = offset {
+                response
+                    .headers_mut()
+                    .insert(upload_offset(), HeaderValue::from(offset));
+            }
+            response
+        }
+    }
+}
+
+async fn receive(
     State(state): State<AppState>,
     Auth(who): Auth,
     ApiPath(id): ApiPath<Uuid>,
