@@ -158,6 +158,7 @@ fn main() {
         let handle = spawn_attempt(&rt, store.clone(), session.clone(), a.clone(), tx);
         let mut span: Option<(u64, u64)> = None;
         let interrupt = plan.get(step);
+        let mut fired = None;
         loop {
             let p = match rx.recv_timeout(Duration::from_secs(120)) {
                 Ok(p) => p,
@@ -169,36 +170,36 @@ fn main() {
             if let Some((at, how)) = interrupt
                 && p.sent >= *at
             {
-                match how {
-                    Interrupt::KillPortal => {
-                        // The next chunk is on its way: kill it mid-flight.
-                        std::thread::sleep(Duration::from_millis(15));
-                        portal_peaks.push(portal.peak_rss().expect("portal VmHWM"));
-                        portal.crash_and_restart();
-                        let result = rt.block_on(handle).expect("join");
-                        let err = result.expect_err("the upload fails while the portal is down");
-                        assert!(err.is_transient(), "{err:?}");
-                    }
-                    Interrupt::RestartClient => {
-                        handle.abort();
-                        let _ = rt.block_on(handle);
-                        drop(session);
-                        store = SharedStore::new(Store::open(dir.path()).expect("reopen"));
-                        session = Arc::new(Session::resume(profile.clone()).expect("resume"));
-                    }
-                }
+                fired = Some(*how);
                 break;
             }
         }
-        let (first, last) = span.expect("progress reported");
-        attempts.push((first, last));
-        if interrupt.is_none() {
-            stats = Some(
-                rt.block_on(handle)
-                    .expect("join")
-                    .expect("upload completes"),
-            );
+        match fired {
+            Some(Interrupt::KillPortal) => {
+                // The next chunk is on its way: kill the portal mid-flight.
+                std::thread::sleep(Duration::from_millis(15));
+                portal_peaks.push(portal.peak_rss().expect("portal VmHWM"));
+                portal.crash_and_restart();
+                let result = rt.block_on(handle).expect("join");
+                let err = result.expect_err("the upload fails while the portal is down");
+                assert!(err.is_transient(), "{err:?}");
+            }
+            Some(Interrupt::RestartClient) => {
+                handle.abort();
+                let _ = rt.block_on(handle);
+                drop(session);
+                store = SharedStore::new(Store::open(dir.path()).expect("reopen"));
+                session = Arc::new(Session::resume(profile.clone()).expect("resume"));
+            }
+            None => {
+                stats = Some(
+                    rt.block_on(handle)
+                        .expect("join")
+                        .expect("upload completes"),
+                )
+            }
         }
+        attempts.push(span.expect("progress reported"));
     }
     let stats = stats.expect("the last attempt completed");
 
