@@ -243,7 +243,7 @@ body it is refused with `idempotency_key_reused`. Only liaison officers and unit
         (status = 403, description = "Role may not submit", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid content, `idempotency_key_reused`, `unknown_column`, `content_hash_mismatch`, `unresolved_finding`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid content, `idempotency_key_reused`, `unknown_column`, `content_hash_mismatch`, `unresolved_finding`, `attachment_missing`, `attachment_type_not_allowed`", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
     )
 )]
