@@ -503,40 +503,6 @@ pub fn submission(
     layout(&item.title, Some((who, csrf)), &m)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            esc(r#"<a href="x">'&'</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
-    }
-
-    #[test]
-    fn item_html_is_sanitised() {
-        let dirty = r#"<p onclick="alert(1)">正文<script>alert(2)</script><img src="https://evil.example/x.png"><a href="javascript:alert(3)">链接</a><a href="https://www.gov.cn/">国务院</a><style>p{}</style><iframe src="https://evil.example"></iframe></p>"#;
-        let clean = sanitize_item_html(dirty);
-        for bad in [
-            "onclick",
-            "<script",
-            "alert(2)",
-            "<img",
-            "evil.example",
-            "javascript:",
-            "<style",
-            "<iframe",
-        ] {
-            assert!(!clean.contains(bad), "{bad} in {clean}");
-        }
-        assert!(clean.contains("正文"));
-        assert!(clean.contains(r#"href="https://www.gov.cn/""#), "{clean}");
-        assert!(clean.contains("noopener"), "{clean}");
-    }
-}
-
 /// Whether the editor page shows the attachment inline (as a picture).
 fn is_inline_image(media_type: &str) -> bool {
     matches!(
@@ -588,4 +554,38 @@ fn attachments(m: &mut String, list: &[baosong_api::AttachmentRef]) {
         );
     }
     m.push_str("</div>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            esc(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn item_html_is_sanitised() {
+        let dirty = r#"<p onclick="alert(1)">正文<script>alert(2)</script><img src="https://evil.example/x.png"><a href="javascript:alert(3)">链接</a><a href="https://www.gov.cn/">国务院</a><style>p{}</style><iframe src="https://evil.example"></iframe></p>"#;
+        let clean = sanitize_item_html(dirty);
+        for bad in [
+            "onclick",
+            "<script",
+            "alert(2)",
+            "<img",
+            "evil.example",
+            "javascript:",
+            "<style",
+            "<iframe",
+        ] {
+            assert!(!clean.contains(bad), "{bad} in {clean}");
+        }
+        assert!(clean.contains("正文"));
+        assert!(clean.contains(r#"href="https://www.gov.cn/""#), "{clean}");
+        assert!(clean.contains("noopener"), "{clean}");
+    }
 }
