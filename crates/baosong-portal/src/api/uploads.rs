@@ -510,10 +510,7 @@ mod tests {
     #[test]
     fn content_disposition_keeps_chinese_names_and_quotes_safely() {
         let d = super::content_disposition("会议 \"现场\".jpg");
-        assert!(
-            d.starts_with("attachment; filename=\"__ _____.jpg\""),
-            "{d}"
-        );
+        assert!(d.starts_with("attachment; filename=\"__ ____.jpg\""), "{d}");
         assert!(d.contains("filename*=UTF-8''%E4%BC%9A"), "{d}");
     }
 }

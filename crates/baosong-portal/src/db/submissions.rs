@@ -144,9 +144,10 @@ pub fn create(w: &mut Write<'_>, who: &Principal, key: &str, inc: Incoming<'_>) 
     if !columns::exists(w, &req.item.column_id)? {
         return Err(unknown_column(&req.item.column_id));
     }
-    uploads::check_refs(w, &req.item.column_id, &req.attachments)?;
     let at = now();
     let signed = signoff::verify(w, &unit.id, req, req.signoff.as_ref(), at)?;
+    // After the signature: a changed attachment is a broken sign-off first.
+    uploads::check_refs(w, &req.item.column_id, &req.attachments)?;
     let id = Uuid::now_v7();
     let at_s = ts(at);
     w.prepare_cached(
@@ -393,9 +394,10 @@ pub fn resubmit(
     if !columns::exists(w, &req.item.column_id)? {
         return Err(unknown_column(&req.item.column_id));
     }
-    uploads::check_refs(w, &req.item.column_id, &req.attachments)?;
     let at = now();
     let signed = signoff::verify(w, &row.unit_id, req, req.signoff.as_ref(), at)?;
+    // After the signature: a changed attachment is a broken sign-off first.
+    uploads::check_refs(w, &req.item.column_id, &req.attachments)?;
     let revision = row.revision.saturating_add(1);
     let at_s = ts(at);
     insert_revision(w, row.seq, revision, who, &at_s, &inc, &signed)?;
