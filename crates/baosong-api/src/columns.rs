@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::uploads::AttachmentPolicy;
+
 /// What a column carries; inspections judge staleness by kind (news columns
 /// within two weeks, notices and policies within six months).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -90,6 +92,10 @@ pub struct Column {
     pub responsible_units: Vec<UnitRef>,
     /// When an item was last published in it; absent if never.
     pub last_updated_at: Option<DateTime<Utc>>,
+    /// What it accepts as attachments (the defaults when a portal does not
+    /// say).
+    #[serde(default)]
+    pub attachments: AttachmentPolicy,
 }
 
 /// `GET /columns`. Sent with an `ETag`; `If-None-Match` with that tag answers

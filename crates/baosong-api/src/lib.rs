@@ -17,6 +17,8 @@
 //! - [`keys`]: unit heads' signing keys; [`signing`]: the sign-off statement
 //!   and its Ed25519 signature.
 //! - [`reviews`]: the unit review queue (送审) between author and head.
+//! - [`uploads`]: resumable, verified attachment upload (tus-like) and the
+//!   columns' attachment policy.
 //! - [`problem`]: RFC 9457 problem details with a stable [`ProblemCode`].
 //! - [`openapi()`]: the generated document (`docs/api/openapi.json`).
 //!
@@ -36,6 +38,7 @@ pub mod reviews;
 pub mod signing;
 pub mod status;
 pub mod submission;
+pub mod uploads;
 
 pub use auth::{LogoutRequest, RefreshRequest, TokenRequest, TokenResponse};
 pub use changes::{ChangesPage, StatusChange};
@@ -56,6 +59,7 @@ pub use submission::{
     FindingDecisionKind, ItemMetadata, Severity, Signoff, Submission, SubmissionRequest, Urgency,
     Validity,
 };
+pub use uploads::{AttachmentPolicy, CreateUploadRequest, Upload, UploadStatus};
 
 /// Every path of this API version starts with this.
 pub const API_PREFIX: &str = "/api/v1";

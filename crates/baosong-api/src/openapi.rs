@@ -20,6 +20,7 @@ use crate::me::Me;
 use crate::problem::Problem;
 use crate::reviews::{Review, ReviewDecisionRequest, ReviewPage, ReviewRequest, ReviewsQuery};
 use crate::submission::{Submission, SubmissionRequest};
+use crate::uploads::{CreateUploadRequest, Upload};
 
 /// The generated OpenAPI description of API v1.
 #[derive(OpenApi)]
@@ -54,6 +55,11 @@ portal and follows what the portal does with them. Every error is RFC 9457 \
         get_review,
         decide_review,
         cancel_review,
+        create_upload,
+        upload_offset,
+        get_upload,
+        upload_chunk,
+        download_attachment,
         openapi_document
     ),
     components(schemas(
@@ -70,6 +76,7 @@ portal and follows what the portal does with them. Every error is RFC 9457 \
         (name = "editor", description = "Portal editors' decisions"),
         (name = "keys", description = "Unit heads' signing keys (签发密钥)"),
         (name = "reviews", description = "The unit review queue (送审、签发)"),
+        (name = "attachments", description = "Resumable, verified attachment upload (Baosong upload protocol, modelled on tus 1.0 core + checksum + creation) and download"),
         (name = "meta", description = "This document")
     )
 )]
@@ -236,7 +243,7 @@ body it is refused with `idempotency_key_reused`. Only liaison officers and unit
         (status = 403, description = "Role may not submit", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid content, `idempotency_key_reused`, `unknown_column`, `content_hash_mismatch`, `unresolved_finding`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid content, `idempotency_key_reused`, `unknown_column`, `content_hash_mismatch`, `unresolved_finding`, `attachment_missing`, `attachment_type_not_allowed`", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -579,3 +586,142 @@ fn cancel_review() {}
     )
 )]
 fn openapi_document() {}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/uploads",
+    tag = "attachments",
+    operation_id = "createUpload",
+    summary = "Declare an attachment to upload (tus creation)",
+    description = "Declares the file by its SHA-256 and size. If the portal already stores \
+that file, answers 200 with `status: complete` and nothing needs sending (deduplicated by hash). \
+If the caller's unit has an unfinished upload of the same file, answers 201 with that upload and \
+its current offset (so a client that lost the id resumes). Otherwise creates an upload. The \
+column's attachment policy applies: media type on its allow-list, size within its limit. \
+Only liaison officers and unit heads upload.",
+    security(("bearer" = [])),
+    request_body = CreateUploadRequest,
+    responses(
+        (status = 200, description = "The portal already has the file", body = Upload),
+        (status = 201, description = "Upload created or found; send chunks from `offset`", body = Upload,
+            headers(("Location" = String, description = "The upload's URL"),
+                    ("Upload-Offset" = u64, description = "Bytes acknowledged"),
+                    ("Tus-Resumable" = String, description = "`1.0.0`"))),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not upload", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`attachment_too_large`, or body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "`attachment_type_not_allowed`, or not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid value or `unknown_column`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn create_upload() {}
+
+#[utoipa::path(
+    head,
+    path = "/api/v1/uploads/{id}",
+    tag = "attachments",
+    operation_id = "headUpload",
+    summary = "The acknowledged offset (tus core)",
+    description = "No body; the offset is in `Upload-Offset`. 404 when the upload is unknown, \
+expired (abandoned uploads are removed after 24 hours without progress) or not the caller's unit's: \
+start again with POST /uploads.",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The upload id")),
+    responses(
+        (status = 200, description = "The upload",
+            headers(("Upload-Offset" = u64, description = "Bytes acknowledged"),
+                    ("Upload-Length" = u64, description = "The declared size"),
+                    ("Tus-Resumable" = String, description = "`1.0.0`"))),
+        (status = 400, description = "Malformed id"),
+        (status = 401, description = "`unauthenticated` or `token_expired`"),
+        (status = 404, description = "No such upload (any more)")
+    )
+)]
+fn upload_offset() {}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/uploads/{id}",
+    tag = "attachments",
+    operation_id = "getUpload",
+    summary = "The upload as JSON",
+    description = "The same as HEAD, for clients that prefer JSON.",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The upload id")),
+    responses(
+        (status = 200, description = "The upload", body = Upload,
+            headers(("Upload-Offset" = u64, description = "Bytes acknowledged"),
+                    ("Upload-Length" = u64, description = "The declared size"))),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such upload (any more)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn get_upload() {}
+
+#[utoipa::path(
+    patch,
+    path = "/api/v1/uploads/{id}",
+    tag = "attachments",
+    operation_id = "uploadChunk",
+    summary = "Send the next chunk (tus core + checksum)",
+    description = "The body (`application/offset+octet-stream`, at most `chunk_size` bytes) is \
+written at `Upload-Offset`, which must equal the portal's offset (else 409 \
+`upload_offset_mismatch` with the portal's offset in `upload_offset` and the `Upload-Offset` \
+header). The portal streams the body to disk and hashes it on the way; the offset advances only \
+when the whole chunk arrived and its SHA-256 equals `Upload-Checksum` (`sha256 <base64>`). A \
+mismatch discards the chunk (422 `chunk_checksum_mismatch`; the protocol uses 422 rather than \
+tus's non-standard 460); a dropped connection discards the partial chunk. The chunk that \
+completes the file makes the portal hash the whole file: a mismatch with the declared SHA-256 \
+resets the upload to 0 (422 `upload_hash_mismatch`); a match stores the file and answers 200 \
+with `status: complete`.",
+    security(("bearer" = [])),
+    params(
+        ("id" = uuid::Uuid, Path, description = "The upload id"),
+        ("Upload-Offset" = u64, Header, description = "Where this chunk starts: the portal's offset"),
+        ("Upload-Checksum" = String, Header, description = "`sha256 <base64 of the chunk's SHA-256>`")
+    ),
+    request_body(content = inline(String), content_type = "application/offset+octet-stream",
+        description = "The chunk's bytes"),
+    responses(
+        (status = 204, description = "Chunk stored; the file is not complete yet",
+            headers(("Upload-Offset" = u64, description = "The new offset"),
+                    ("Tus-Resumable" = String, description = "`1.0.0`"))),
+        (status = 200, description = "The last chunk: the whole file verified and stored", body = Upload,
+            headers(("Upload-Offset" = u64, description = "The size"))),
+        (status = 400, description = "Missing or malformed `Upload-Offset` or `Upload-Checksum`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such upload (any more)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`upload_offset_mismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Chunk larger than `chunk_size` or beyond the declared size", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not `application/offset+octet-stream`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`chunk_checksum_mismatch` or `upload_hash_mismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Another request is writing to this upload; retry", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn upload_chunk() {}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/attachments/{sha256}",
+    tag = "attachments",
+    operation_id = "getAttachment",
+    summary = "Download an attachment",
+    description = "The stored file, streamed, with its media type, `Content-Disposition: \
+attachment` with its name and `X-Content-Type-Options: nosniff`. Only for files referenced by a \
+submission the caller may see (their unit's; every unit's for portal editors); 404 otherwise.",
+    security(("bearer" = [])),
+    params(("sha256" = String, Path, description = "Lowercase hex SHA-256 of the file")),
+    responses(
+        (status = 200, description = "The file", body = inline(String), content_type = "application/octet-stream"),
+        (status = 400, description = "Not a SHA-256", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not stored, or not referenced by a submission the caller may see", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
+    )
+)]
+fn download_attachment() {}

@@ -85,6 +85,23 @@ pub enum ProblemCode {
     /// 409: a review with this id exists, sent by someone else or with
     /// another body; choose a new id.
     ReviewIdInUse,
+    /// 415 on `POST /uploads` (422 on a submission): the attachment's media
+    /// type is not on the column's allow-list.
+    AttachmentTypeNotAllowed,
+    /// 413: the attachment is larger than the column allows.
+    AttachmentTooLarge,
+    /// 422: a submission names an attachment the portal does not store (not
+    /// uploaded, or uploaded with another size).
+    AttachmentMissing,
+    /// 409: `Upload-Offset` is not the portal's offset; the body has
+    /// `upload_offset` (and the `Upload-Offset` header) to continue from.
+    UploadOffsetMismatch,
+    /// 422: the chunk's SHA-256 is not the one in `Upload-Checksum`; the chunk
+    /// was discarded and the offset is unchanged.
+    ChunkChecksumMismatch,
+    /// 422: the whole file's SHA-256 is not the declared one; the upload was
+    /// reset to offset 0.
+    UploadHashMismatch,
     /// 429: too many requests; wait `Retry-After` seconds.
     RateLimited,
     /// 500: the portal failed; the request may be retried.
@@ -94,7 +111,7 @@ pub enum ProblemCode {
 }
 
 impl ProblemCode {
-    pub const ALL: [ProblemCode; 36] = [
+    pub const ALL: [ProblemCode; 42] = [
         ProblemCode::InvalidJson,
         ProblemCode::InvalidUtf8,
         ProblemCode::InvalidBody,
@@ -128,6 +145,12 @@ impl ProblemCode {
         ProblemCode::SigningTimeInvalid,
         ProblemCode::KeyAlreadyRegistered,
         ProblemCode::ReviewIdInUse,
+        ProblemCode::AttachmentTypeNotAllowed,
+        ProblemCode::AttachmentTooLarge,
+        ProblemCode::AttachmentMissing,
+        ProblemCode::UploadOffsetMismatch,
+        ProblemCode::ChunkChecksumMismatch,
+        ProblemCode::UploadHashMismatch,
         ProblemCode::RateLimited,
         ProblemCode::Internal,
         ProblemCode::Unavailable,
@@ -170,6 +193,12 @@ impl ProblemCode {
             SigningTimeInvalid => "signing_time_invalid",
             KeyAlreadyRegistered => "key_already_registered",
             ReviewIdInUse => "review_id_in_use",
+            AttachmentTypeNotAllowed => "attachment_type_not_allowed",
+            AttachmentTooLarge => "attachment_too_large",
+            AttachmentMissing => "attachment_missing",
+            UploadOffsetMismatch => "upload_offset_mismatch",
+            ChunkChecksumMismatch => "chunk_checksum_mismatch",
+            UploadHashMismatch => "upload_hash_mismatch",
             RateLimited => "rate_limited",
             Internal => "internal",
             Unavailable => "unavailable",
@@ -191,13 +220,25 @@ impl ProblemCode {
             Forbidden => 403,
             NotFound => 404,
             MethodNotAllowed => 405,
-            InvalidTransition | KeyAlreadyRegistered | ReviewIdInUse => 409,
+            InvalidTransition | KeyAlreadyRegistered | ReviewIdInUse | UploadOffsetMismatch => 409,
             PreconditionFailed => 412,
-            PayloadTooLarge => 413,
-            UnsupportedMediaType => 415,
-            InvalidBody | ValidationFailed | IdempotencyKeyReused | UnknownColumn
-            | ContentHashMismatch | UnresolvedFinding | SignoffMissing | SignatureInvalid
-            | SigningKeyUnknown | SigningKeyRevoked | SignerWrongUnit | SigningTimeInvalid => 422,
+            PayloadTooLarge | AttachmentTooLarge => 413,
+            UnsupportedMediaType | AttachmentTypeNotAllowed => 415,
+            InvalidBody
+            | ValidationFailed
+            | IdempotencyKeyReused
+            | UnknownColumn
+            | ContentHashMismatch
+            | UnresolvedFinding
+            | SignoffMissing
+            | SignatureInvalid
+            | SigningKeyUnknown
+            | SigningKeyRevoked
+            | SignerWrongUnit
+            | SigningTimeInvalid
+            | AttachmentMissing
+            | ChunkChecksumMismatch
+            | UploadHashMismatch => 422,
             PreconditionRequired => 428,
             RateLimited => 429,
             Internal => 500,
@@ -242,6 +283,12 @@ impl ProblemCode {
             SigningTimeInvalid => "Signing time outside the key's validity",
             KeyAlreadyRegistered => "Key already registered",
             ReviewIdInUse => "Review id in use",
+            AttachmentTypeNotAllowed => "Attachment type not allowed",
+            AttachmentTooLarge => "Attachment too large",
+            AttachmentMissing => "Attachment not uploaded",
+            UploadOffsetMismatch => "Upload offset mismatch",
+            ChunkChecksumMismatch => "Chunk checksum mismatch",
+            UploadHashMismatch => "Uploaded file hash mismatch",
             RateLimited => "Too many requests",
             Internal => "Internal error",
             Unavailable => "Service unavailable",
@@ -291,6 +338,14 @@ impl ProblemCode {
             SigningTimeInvalid => "签发时间不在该密钥的有效期内。",
             KeyAlreadyRegistered => "该公钥已经登记过。",
             ReviewIdInUse => "该送审编号已被另一份送审使用，请换一个编号。",
+            AttachmentTypeNotAllowed => "该栏目不接受这种类型的附件。",
+            AttachmentTooLarge => "附件超过该栏目允许的大小。",
+            AttachmentMissing => "稿件引用的附件尚未上传到门户网站，或大小不符。",
+            UploadOffsetMismatch => {
+                "上传位置与门户网站记录的不一致，请从门户网站告知的位置继续上传。"
+            }
+            ChunkChecksumMismatch => "本段数据在传输中损坏（校验值不符），已丢弃，请重传这一段。",
+            UploadHashMismatch => "上传完成的文件与声明的校验值不符，已作废，请重新上传。",
             RateLimited => "请求过于频繁，请稍后再试。",
             Internal => "门户网站服务器出错，请稍后重试。",
             Unavailable => "门户网站暂时无法处理请求，请稍后重试。",
@@ -344,6 +399,20 @@ impl ProblemCode {
             ReviewIdInUse => {
                 "A review with this id exists with another body or sender; use a new id."
             }
+            AttachmentTypeNotAllowed => "The column does not accept attachments of this type.",
+            AttachmentTooLarge => "The attachment is larger than the column allows.",
+            AttachmentMissing => {
+                "The submission names an attachment the portal does not store (not uploaded, or another size)."
+            }
+            UploadOffsetMismatch => {
+                "Upload-Offset is not the portal's offset; continue from the offset it gives."
+            }
+            ChunkChecksumMismatch => {
+                "The chunk does not match Upload-Checksum; it was discarded, send it again."
+            }
+            UploadHashMismatch => {
+                "The uploaded file does not match the declared SHA-256; the upload was reset, send it again."
+            }
             RateLimited => "Too many requests; try again later.",
             Internal => "The portal failed; try again later.",
             Unavailable => "The portal cannot take requests right now; try again later.",
@@ -376,6 +445,9 @@ pub struct Problem {
     /// Individual problems with fields of the body, when there are several.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// With `upload_offset_mismatch`: the offset the portal has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_offset: Option<u64>,
 }
 
 /// One problem with one field.
@@ -398,6 +470,7 @@ impl Problem {
             code,
             field: None,
             errors: Vec::new(),
+            upload_offset: None,
         }
     }
 

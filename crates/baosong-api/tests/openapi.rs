@@ -48,6 +48,11 @@ fn document_is_openapi_3_1_with_every_operation() {
         ("/api/v1/submissions/{id}/decision", "post"),
         ("/api/v1/submissions/changes", "get"),
         ("/api/v1/events", "get"),
+        ("/api/v1/uploads", "post"),
+        ("/api/v1/uploads/{id}", "head"),
+        ("/api/v1/uploads/{id}", "get"),
+        ("/api/v1/uploads/{id}", "patch"),
+        ("/api/v1/attachments/{sha256}", "get"),
         ("/api/v1/openapi.json", "get"),
     ] {
         assert!(paths[path][method].is_object(), "{method} {path} missing");

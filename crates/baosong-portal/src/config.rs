@@ -34,6 +34,12 @@ pub struct Config {
     /// or `NORMAL` (faster; the last commits may be lost on power loss, never
     /// corrupted).
     pub durable_commits: bool,
+    /// An attachment upload without progress for this long is discarded
+    /// with its partial file. Default 24 hours.
+    pub upload_ttl: Duration,
+    /// The chunk size recommended to uploading clients, and the most one
+    /// `PATCH /uploads/{id}` may carry. Default 8 MiB.
+    pub upload_chunk_size: u64,
 }
 
 impl Config {
@@ -50,7 +56,18 @@ impl Config {
             password: PasswordParams::default(),
             sse_keep_alive: Duration::from_secs(15),
             durable_commits: true,
+            upload_ttl: Duration::from_secs(24 * 3600),
+            upload_chunk_size: baosong_api::uploads::DEFAULT_CHUNK_SIZE,
         }
+    }
+
+    /// Where attachments live: `attachments/` next to the database file.
+    pub fn attachments_dir(&self) -> PathBuf {
+        self.db_path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."))
+            .join("attachments")
     }
 }
 

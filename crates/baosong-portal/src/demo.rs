@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use baosong_api::{ColumnKind, Role};
+use baosong_api::{AttachmentPolicy, ColumnKind, Role};
 
 use crate::config::PasswordParams;
 use crate::db::Db;
@@ -106,6 +106,31 @@ pub const COLUMNS: &[(&str, &str, &str, ColumnKind, Option<u32>, &[&str])] = &[
     ),
 ];
 
+/// Demo attachment policies, by column id (the rest keep the defaults:
+/// JPEG, PNG and WebP images, PDF, docx and xlsx up to 200 MiB). News columns
+/// carry photos of the event, so images only and 20 MiB; statistics carry
+/// tables and reports, so documents only.
+pub fn attachment_policy(column_id: &str) -> AttachmentPolicy {
+    const IMAGES: [&str; 3] = ["image/jpeg", "image/png", "image/webp"];
+    const DOCUMENTS: [&str; 3] = [
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ];
+    let types = |list: &[&str]| list.iter().map(|s| s.to_string()).collect();
+    match column_id {
+        "bmdt" | "gzdt" => AttachmentPolicy {
+            allowed_media_types: types(&IMAGES),
+            max_bytes: 20 * 1024 * 1024,
+        },
+        "tjxx" => AttachmentPolicy {
+            allowed_media_types: types(&DOCUMENTS),
+            max_bytes: 100 * 1024 * 1024,
+        },
+        _ => AttachmentPolicy::default(),
+    }
+}
+
 /// (username, display name, role, unit)
 pub const USERS: &[(&str, &str, Role, Option<&str>)] = &[
     ("jyj.xxy", "张敏", Role::LiaisonOfficer, Some("sjyj")),
@@ -185,6 +210,7 @@ pub fn seed(db: &Db, password: Option<&str>, params: PasswordParams) -> Result<V
                     units,
                 },
             )?;
+            columns::set_attachment_policy(w, id, &attachment_policy(id))?;
         }
         for (username, display_name, role, unit, hash) in &accounts {
             users::upsert_user(

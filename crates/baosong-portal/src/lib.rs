@@ -8,6 +8,8 @@
 //! - [`validate`], [`checks`]: what is checked on receipt (refused) and what
 //!   the portal's own run of the check engine finds (recorded);
 //! - [`signoff`]: verifying a unit head's sign-off (签发) signature;
+//! - [`attachments`]: attachment files next to the database (uploads in
+//!   progress, stored files by hash);
 //! - [`web`]: the portal editors' web pages (`/editor`);
 //! - [`demo`]: the ready-made demo instance;
 //! - [`config`]: every limit and lifetime, with production defaults.
@@ -15,6 +17,7 @@
 //! The wire contract itself lives in the `baosong-api` crate.
 
 pub mod api;
+pub mod attachments;
 pub mod checks;
 pub mod config;
 pub mod db;

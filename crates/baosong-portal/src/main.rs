@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use baosong_api::{ColumnKind, Role};
+use baosong_api::{AttachmentPolicy, ColumnKind, Role};
 use baosong_portal::config::DEFAULT_LISTEN;
 use baosong_portal::db::Db;
 use baosong_portal::db::columns::{self, NewColumn};
@@ -121,6 +121,10 @@ struct ServerArgs {
     /// Do not wait for the disk on commit (a power cut may lose the last commits, never corrupt).
     #[arg(long)]
     fast_commits: bool,
+    /// 未完成的附件上传多久无进展即作废（秒，默认 24 小时）。
+    /// Discard an attachment upload without progress after this many seconds (default 24 hours).
+    #[arg(long, default_value_t = 24 * 3600)]
+    upload_ttl: u64,
     /// 日志格式 / Log format.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -195,6 +199,13 @@ enum ColumnAction {
         /// 负责单位编号，可重复 / Responsible unit id; repeat for several.
         #[arg(long = "unit")]
         units: Vec<String>,
+        /// 允许的附件类型，可重复（默认：JPEG、PNG、WebP 图片，PDF，docx，xlsx）。
+        /// Allowed attachment media type; repeat for several (default: JPEG, PNG, WebP, PDF, docx, xlsx).
+        #[arg(long = "attachment-type")]
+        attachment_types: Vec<String>,
+        /// 附件大小上限（字节，默认 200 MiB）/ Largest attachment in bytes (default 200 MiB).
+        #[arg(long)]
+        attachment_max_bytes: Option<u64>,
     },
 }
 
@@ -328,9 +339,18 @@ fn run(cli: Cli) -> Result<(), Error> {
                     kind,
                     cadence_days,
                     units,
+                    attachment_types,
+                    attachment_max_bytes,
                 },
         } => {
             let (i, n) = (id.clone(), name.clone());
+            let mut policy = AttachmentPolicy::default();
+            if !attachment_types.is_empty() {
+                policy.allowed_media_types = attachment_types;
+            }
+            if let Some(max) = attachment_max_bytes {
+                policy.max_bytes = max;
+            }
             Db::open(&db, true)?.write(move |w| {
                 let units: Vec<&str> = units.iter().map(String::as_str).collect();
                 columns::add_column(
@@ -343,7 +363,8 @@ fn run(cli: Cli) -> Result<(), Error> {
                         cadence_days,
                         units: &units,
                     },
-                )
+                )?;
+                columns::set_attachment_policy(w, &i, &policy)
             })?;
             println!("已新增栏目 {id}（{name}）。Column added.");
             Ok(())
@@ -419,6 +440,7 @@ fn config(db: PathBuf, s: &ServerArgs) -> Config {
     c.access_token_ttl = Duration::from_secs(s.access_token_ttl.max(1));
     c.refresh_reuse_grace = Duration::from_secs(s.refresh_reuse_grace);
     c.durable_commits = !s.fast_commits;
+    c.upload_ttl = Duration::from_secs(s.upload_ttl.max(1));
     if s.no_rate_limit {
         c.rate_limits = baosong_portal::RateLimits::off();
     } else {

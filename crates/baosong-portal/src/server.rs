@@ -121,6 +121,7 @@ pub struct RunningServer {
     shutdown: watch::Sender<bool>,
     task: JoinHandle<std::io::Result<()>>,
     purge: JoinHandle<()>,
+    sweeper: JoinHandle<()>,
 }
 
 impl RunningServer {
@@ -145,7 +146,13 @@ impl RunningServer {
         .map_err(|e| Error::Internal(format!("start-up worker failed: {e}")))??;
         let addr = listener.local_addr()?;
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let sweep_every = (config.upload_ttl / 2).clamp(Duration::from_secs(1), PURGE_INTERVAL);
         let state = AppState::new(db.clone(), config, dummy_hash, shutdown_rx.clone(), checker);
+        let sweeper = tokio::spawn(sweep_uploads(
+            state.clone(),
+            sweep_every,
+            shutdown_rx.clone(),
+        ));
         let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
         let mut stop = shutdown_rx.clone();
         let task = tokio::spawn(async move {
@@ -163,6 +170,7 @@ impl RunningServer {
             shutdown: shutdown_tx,
             task,
             purge,
+            sweeper,
         })
     }
 
@@ -184,6 +192,7 @@ impl RunningServer {
     pub async fn shutdown(self) -> Result<()> {
         let _ = self.shutdown.send(true);
         self.purge.abort();
+        self.sweeper.abort();
         self.task
             .await
             .map_err(|e| Error::Internal(format!("server task failed: {e}")))??;
@@ -205,4 +214,46 @@ async fn purge_tokens(db: Arc<Db>, mut stop: watch::Receiver<bool>) {
             Err(e) => tracing::warn!(error = %e, "token purge worker failed"),
         }
     }
+}
+
+/// Removes abandoned uploads (no progress within the upload lifetime) with
+/// their partial files, and partial files no upload owns: at start, then
+/// every `every`.
+async fn sweep_uploads(state: AppState, every: Duration, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = sweep_once(&state).await {
+            tracing::warn!(error = %e, "removing abandoned uploads failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.wait_for(|s| *s) => return,
+        }
+    }
+}
+
+async fn sweep_once(state: &AppState) -> Result<()> {
+    let expired = state
+        .read(|c| crate::db::uploads::expired(c, crate::db::now()))
+        .await?;
+    for id in expired {
+        // The row goes first: a file without a row is an orphan, removed
+        // below or on the next sweep; a row without its file would be
+        // resumed from an offset the disk no longer has.
+        state
+            .write(move |w| crate::db::uploads::delete(w, id))
+            .await?;
+        state.storage.remove_upload(id).await?;
+        tracing::info!(%id, "abandoned upload removed");
+    }
+    let known = state.read(crate::db::uploads::all_ids).await?;
+    for path in state
+        .storage
+        .orphans(&known, state.config.upload_ttl)
+        .await?
+    {
+        if let Err(e) = tokio::fs::remove_file(&path).await {
+            tracing::warn!(path = %path.display(), error = %e, "cannot remove an orphaned upload file");
+        }
+    }
+    Ok(())
 }

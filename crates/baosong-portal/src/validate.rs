@@ -341,6 +341,11 @@ fn is_http_url(url: &str) -> bool {
     }
 }
 
+/// Whether `s` is a SHA-256 in lowercase hex (64 characters).
+pub fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -122,8 +122,37 @@ async fn any_change_after_signing_is_refused() {
     let jyj = p.token("jyj.xxy").await;
     let (head, k) = p.head_key("sjyj");
     let mut base = request("市教育局部署校园安全工作");
+    let photo = vec![0x5a_u8; 120_000];
+    let r = p
+        .client
+        .post(p.url("/uploads"))
+        .bearer_auth(&jyj)
+        .json(&json!({
+            "sha256": baosong_portal::secrets::sha256_hex(&photo), "size": photo.len(),
+            "name": "会议照片.jpg", "media_type": "image/jpeg", "column_id": "bmdt",
+        }))
+        .send()
+        .await
+        .unwrap();
+    let upload: baosong_api::Upload = r.json().await.unwrap();
+    let digest = <sha2::Sha256 as sha2::Digest>::digest(&photo);
+    let r = p
+        .client
+        .patch(p.url(&format!("/uploads/{}", upload.id.unwrap())))
+        .bearer_auth(&jyj)
+        .header("Content-Type", "application/offset+octet-stream")
+        .header("Upload-Offset", "0")
+        .header(
+            "Upload-Checksum",
+            baosong_api::uploads::checksum_header(&digest),
+        )
+        .body(photo.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "the photo is stored");
     base.attachments = vec![baosong_api::AttachmentRef {
-        sha256: "ab".repeat(32),
+        sha256: baosong_portal::secrets::sha256_hex(&photo),
         name: "会议照片.jpg".into(),
         size: 120_000,
         media_type: "image/jpeg".into(),

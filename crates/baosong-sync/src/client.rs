@@ -10,6 +10,7 @@ use baosong_api::{
     Problem, ProblemCode, RefreshRequest, RegisterKeyRequest, Review, ReviewPage, SigningKeyInfo,
     Submission, TokenRequest, TokenResponse, revision_etag,
 };
+use baosong_api::{CreateUploadRequest, Upload, UploadStatus, uploads};
 use futures_util::StreamExt;
 use reqwest::header::{self, HeaderMap};
 use reqwest::{Method, RequestBuilder, StatusCode};
@@ -29,6 +30,20 @@ pub const STREAM_READ_TIMEOUT: Duration = Duration::from_secs(60);
 /// The largest answer read: a submission holds at most ~2 million characters
 /// of Markdown plus its HTML.
 pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// How long a chunk may take on top of [`REQUEST_TIMEOUT`]: one second per
+/// this many bytes (a 8 MiB chunk gets over four minutes, enough for a slow
+/// 政务外网 line).
+const CHUNK_BYTES_PER_EXTRA_SECOND: u64 = 32 * 1024;
+
+/// What the portal made of a chunk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChunkAck {
+    /// Stored; the portal's offset is now this.
+    Offset(u64),
+    /// The file is complete, verified and stored.
+    Complete,
+}
 
 /// A submission the portal answered with, and whether it was a replay of an
 /// earlier identical request.
@@ -297,6 +312,68 @@ impl PortalClient {
         Ok(json(r).await?.2)
     }
 
+    /// `POST /uploads`: declares an attachment (answers with the upload, or
+    /// `complete` when the portal already has the file).
+    pub async fn create_upload(
+        &self,
+        access: &str,
+        req: &CreateUploadRequest,
+    ) -> Result<Upload, SyncError> {
+        let r = self
+            .request(Method::POST, "/uploads", Some(access))
+            .json(req);
+        Ok(json(r).await?.2)
+    }
+
+    /// `HEAD /uploads/{id}`: the portal's offset, or `None` when the upload
+    /// is gone (expired, finished, unknown).
+    pub async fn upload_offset(&self, access: &str, id: &str) -> Result<Option<u64>, SyncError> {
+        let r = self.request(Method::HEAD, &format!("/uploads/{id}"), Some(access));
+        let response = send(r).await?;
+        match response.status() {
+            StatusCode::NOT_FOUND => Ok(None),
+            s if s.is_success() => offset_header(&response).map(Some),
+            // HEAD answers carry no problem body: say what the status means.
+            StatusCode::UNAUTHORIZED => Err(SyncError::Refused(Box::new(Problem::new(
+                ProblemCode::TokenExpired,
+            )))),
+            _ => Err(error_from(response).await),
+        }
+    }
+
+    /// `PATCH /uploads/{id}`: one chunk at `offset`, with its SHA-256.
+    pub async fn upload_chunk(
+        &self,
+        access: &str,
+        id: &str,
+        offset: u64,
+        chunk: bytes::Bytes,
+        checksum: &str,
+    ) -> Result<ChunkAck, SyncError> {
+        let timeout = REQUEST_TIMEOUT
+            + Duration::from_secs(chunk.len() as u64 / CHUNK_BYTES_PER_EXTRA_SECOND);
+        let r = self
+            .request(Method::PATCH, &format!("/uploads/{id}"), Some(access))
+            .header(header::CONTENT_TYPE, uploads::OFFSET_OCTET_STREAM)
+            .header(uploads::UPLOAD_OFFSET_HEADER, offset.to_string())
+            .header(uploads::UPLOAD_CHECKSUM_HEADER, checksum)
+            .header(uploads::TUS_RESUMABLE_HEADER, uploads::TUS_VERSION)
+            .timeout(timeout)
+            .body(chunk);
+        let response = send(r).await?;
+        match response.status() {
+            StatusCode::NO_CONTENT => offset_header(&response).map(ChunkAck::Offset),
+            s if s.is_success() => {
+                let (_, _, upload) = read_json::<Upload>(response).await?;
+                match upload.status {
+                    UploadStatus::Complete => Ok(ChunkAck::Complete),
+                    UploadStatus::InProgress => Ok(ChunkAck::Offset(upload.offset)),
+                }
+            }
+            _ => Err(error_from(response).await),
+        }
+    }
+
     /// Opens the live event stream (`GET /events`); the caller reads it.
     pub async fn events(&self, access: &str) -> Result<reqwest::Response, SyncError> {
         let r = self
@@ -311,6 +388,15 @@ impl PortalClient {
             Err(error_from(response).await)
         }
     }
+}
+
+fn offset_header(response: &reqwest::Response) -> Result<u64, SyncError> {
+    response
+        .headers()
+        .get(uploads::UPLOAD_OFFSET_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| SyncError::BadResponse("no Upload-Offset in the portal's answer".into()))
 }
 
 /// Sends a request; only the connection can fail here.

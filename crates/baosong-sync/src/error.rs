@@ -51,6 +51,11 @@ pub enum SyncError {
     /// Only a unit head signs.
     #[error("only a unit head (单位负责人) can sign off")]
     NotAHead,
+    /// An attachment the submission names cannot be read from the local
+    /// attachment store (missing, another size, unreadable): sending again
+    /// will not help.
+    #[error("attachment {name:?} cannot be read from the local store: {detail}")]
+    AttachmentUnavailable { name: String, detail: String },
     #[error(transparent)]
     Store(StoreError),
     #[error("internal error: {0}")]
@@ -78,7 +83,10 @@ impl SyncError {
 
     /// The portal refused this request for good (the entry stops).
     pub fn is_permanent_refusal(&self) -> bool {
-        matches!(self, SyncError::Refused(_))
+        matches!(
+            self,
+            SyncError::Refused(_) | SyncError::AttachmentUnavailable { .. }
+        )
     }
 
     pub fn code(&self) -> String {
@@ -95,6 +103,7 @@ impl SyncError {
             SyncError::Config { .. } => "config".into(),
             SyncError::SignoffInvalid(_) => "signoff_invalid".into(),
             SyncError::NotAHead => "not_a_head".into(),
+            SyncError::AttachmentUnavailable { .. } => "attachment_unavailable".into(),
             SyncError::Store(e) => e.code().into(),
             SyncError::Internal(_) => "internal".into(),
         }
@@ -136,6 +145,9 @@ impl SyncError {
                 "签发已失效：稿件或签名与签发时不一致。稿件已退回草稿，请重新送审签发。".into()
             }
             SyncError::NotAHead => "只有单位负责人才能签发。".into(),
+            SyncError::AttachmentUnavailable { name, detail } => format!(
+                "附件“{name}”无法从本机附件库读取（{detail}），不能上传。请重新添加该附件，并重新送审签发。"
+            ),
             SyncError::Store(e) => e.message(lang),
             SyncError::Internal(d) => format!("内部错误：{d}"),
         }

@@ -12,6 +12,8 @@
 //! - [`directory`]: the user's unit and the columns, cached for offline use.
 //! - [`review`], [`review_view`], [`keys`]: 送审 / 签发 / 退回修改, what the
 //!   review screen shows, and the head's signing key.
+//! - [`upload`]: attachments sent before the submission that needs them,
+//!   resumable, verified, with progress.
 //! - [`worker`]: the background task that does all of it when it can.
 //!
 //! The store (`baosong-core`) keeps every fact; this crate only talks to the
@@ -31,6 +33,7 @@ pub mod review_view;
 pub mod secrets;
 pub mod session;
 pub mod shared;
+pub mod upload;
 pub mod worker;
 
 pub use client::PortalClient;

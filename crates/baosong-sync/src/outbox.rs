@@ -18,6 +18,7 @@ use uuid::Uuid;
 use crate::error::SyncError;
 use crate::session::Session;
 use crate::shared::SharedStore;
+use crate::upload::UploadProgress;
 
 /// 报送: queues the signed-off item `id` (a new revision of its portal
 /// submission if it was submitted before).
@@ -56,7 +57,19 @@ pub async fn drain(
     store: &SharedStore,
     session: &Session,
     report: &mut DrainReport,
+    on_progress: impl FnMut(&OutboxEntry, Option<&SyncError>),
+) -> Result<(), SyncError> {
+    drain_with(store, session, report, on_progress, &mut |_| {}).await
+}
+
+/// As [`drain`], also telling how attachment uploads go (an entry's
+/// attachments are uploaded before its submission).
+pub async fn drain_with(
+    store: &SharedStore,
+    session: &Session,
+    report: &mut DrainReport,
     mut on_progress: impl FnMut(&OutboxEntry, Option<&SyncError>),
+    on_upload: &mut (dyn FnMut(UploadProgress) + Send),
 ) -> Result<(), SyncError> {
     loop {
         let batch = store.run(|s| s.pending_outbox(64)).await?;
@@ -64,7 +77,11 @@ pub async fn drain(
             return Ok(());
         }
         for (entry, payload) in batch {
-            match send_with_retries(session, &entry, &payload).await {
+            let mut on_upload = |mut p: UploadProgress| {
+                p.outbox_id = entry.id.clone();
+                on_upload(p)
+            };
+            match send_with_retries(store, session, &entry, &payload, &mut on_upload).await {
                 Ok((submission, replayed)) => {
                     let link = link_of(&submission);
                     let id = entry.id.clone();
@@ -111,13 +128,19 @@ pub const QUICK_RETRIES: [Duration; 3] = [
 ];
 
 async fn send_with_retries(
+    store: &SharedStore,
     session: &Session,
     entry: &OutboxEntry,
     payload: &str,
+    on_upload: &mut (dyn FnMut(UploadProgress) + Send),
 ) -> Result<(Submission, bool), SyncError> {
     let mut delays = QUICK_RETRIES.iter();
     loop {
-        match send(session, entry, payload).await {
+        let sent = async {
+            upload_attachments(store, session, entry, payload, on_upload).await?;
+            send(session, entry, payload).await
+        };
+        match sent.await {
             Err(e) if e.is_transient() => match delays.next() {
                 Some(d) => tokio::time::sleep(d.mul_f64(0.75 + fastrand::f64() / 2.0)).await,
                 None => return Err(e),
@@ -125,6 +148,28 @@ async fn send_with_retries(
             other => return other,
         }
     }
+}
+
+/// The files the submission names, uploaded first: the portal refuses a
+/// submission whose attachments it does not store (`attachment_missing`).
+/// Those it has already are not sent again.
+async fn upload_attachments(
+    store: &SharedStore,
+    session: &Session,
+    entry: &OutboxEntry,
+    payload: &str,
+    on_upload: &mut (dyn FnMut(UploadProgress) + Send),
+) -> Result<(), SyncError> {
+    let request: SubmissionRequest = serde_json::from_str(payload)
+        .map_err(|e| SyncError::Internal(format!("outbox entry {}: {e}", entry.id)))?;
+    crate::upload::upload_all(
+        store,
+        session,
+        &request.item.column_id,
+        &request.attachments,
+        on_upload,
+    )
+    .await
 }
 
 pub fn link_of(s: &Submission) -> PortalLink {

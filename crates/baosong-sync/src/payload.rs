@@ -27,9 +27,24 @@ pub fn submission_request(
         body_html,
         content_hash,
         check: check.map(|(r, d)| report(r, d)).unwrap_or_default(),
-        attachments: Vec::new(),
+        attachments: attachments(item),
         signoff: None,
     }
+}
+
+/// The item's attachments as the API names them, in the item's order (the
+/// sign-off covers each one's hash, name and size).
+fn attachments(item: &Item) -> Vec<api::AttachmentRef> {
+    item.content
+        .attachments
+        .iter()
+        .map(|a| api::AttachmentRef {
+            sha256: a.sha256.clone(),
+            name: a.name.clone(),
+            size: a.size,
+            media_type: a.media_type.clone(),
+        })
+        .collect()
 }
 
 fn metadata(item: &Item) -> api::ItemMetadata {

@@ -23,6 +23,7 @@ use crate::error::SyncError;
 use crate::outbox::DrainReport;
 use crate::session::Session;
 use crate::shared::SharedStore;
+use crate::upload::UploadProgress;
 use crate::{changes, directory, outbox};
 
 /// A pass with nothing to trigger it runs this often.
@@ -79,6 +80,12 @@ pub enum SyncEvent {
     Review {
         review: baosong_core::model::Review,
     },
+    /// An attachment of an outbox entry is being uploaded (after each
+    /// acknowledged chunk, and once at the start): bytes sent, total, rate
+    /// and time left.
+    Upload {
+        progress: UploadProgress,
+    },
 }
 
 /// What one pass did.
@@ -96,14 +103,20 @@ pub async fn sync_once(
     store: &SharedStore,
     session: &Session,
     directory: bool,
-    mut on_event: impl FnMut(SyncEvent),
+    on_event: impl FnMut(SyncEvent) + Send,
 ) -> (SyncReport, Result<(), SyncError>) {
     let mut report = SyncReport::default();
+    // Two callbacks below (outbox outcomes and upload progress) share it.
+    let on_event = std::sync::Mutex::new(on_event);
+    let on_event = |e: SyncEvent| match on_event.lock() {
+        Ok(mut f) => f(e),
+        Err(poisoned) => (poisoned.into_inner())(e),
+    };
     let result = async {
         // Review-queue messages first: a decision must reach the portal's
         // queue even when a submission ahead of it is stuck.
         crate::review::drain(store, session).await?;
-        outbox::drain(
+        outbox::drain_with(
             store,
             session,
             &mut report.outbox,
@@ -117,6 +130,7 @@ pub async fn sync_once(
                 }),
                 Some(_) => {}
             },
+            &mut |progress| on_event(SyncEvent::Upload { progress }),
         )
         .await?;
         report.changes = changes::pull(store, session).await?;

@@ -27,5 +27,5 @@ pub mod signer;
 
 pub use fault_proxy::{Exchange, FaultConfig, FaultKind, FaultProxy, FaultStats};
 pub use keyring_session::KeyringSession;
-pub use portal::{PortalProcess, bin, free_port};
+pub use portal::{PortalProcess, bin, free_port, peak_rss_of};
 pub use signer::HeadSigner;

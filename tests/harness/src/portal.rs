@@ -133,6 +133,20 @@ impl PortalProcess {
         self.launch();
     }
 
+    /// Kills the portal with SIGKILL (a crash: nothing is flushed, no
+    /// request finishes) and starts it again on the same database, address,
+    /// password and flags. Returns once it listens.
+    pub fn crash_and_restart(&mut self) {
+        self.kill();
+        self.launch();
+    }
+
+    /// The portal process's peak resident memory (`VmHWM`) in bytes, while
+    /// it runs (Linux).
+    pub fn peak_rss(&self) -> Option<u64> {
+        peak_rss_of(self.pid()?)
+    }
+
     /// The output of the latest start (stdout, then stderr), for messages.
     pub fn logs(&self) -> String {
         let n = self.starts;
@@ -270,6 +284,15 @@ impl std::fmt::Debug for PortalProcess {
             .field("pid", &self.pid())
             .finish_non_exhaustive()
     }
+}
+
+/// Process `pid`'s peak resident memory (`VmHWM` in `/proc/PID/status`) in
+/// bytes; `None` where there is no such file.
+pub fn peak_rss_of(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, read,

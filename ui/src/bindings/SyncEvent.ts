@@ -3,9 +3,10 @@ import type { AppliedChange } from "./AppliedChange";
 import type { OutboxEntry } from "./OutboxEntry";
 import type { Review } from "./Review";
 import type { SyncStatus } from "./SyncStatus";
+import type { UploadProgress } from "./UploadProgress";
 import type { UserError } from "./UserError";
 
 /**
  * What the worker tells its owner.
  */
-export type SyncEvent = { "kind": "status", status: SyncStatus, } | { "kind": "delivered", entry: OutboxEntry, } | { "kind": "refused", entry: OutboxEntry, error: UserError, } | { "kind": "changed", change: AppliedChange, } | { "kind": "review", review: Review, };
+export type SyncEvent = { "kind": "status", status: SyncStatus, } | { "kind": "delivered", entry: OutboxEntry, } | { "kind": "refused", entry: OutboxEntry, error: UserError, } | { "kind": "changed", change: AppliedChange, } | { "kind": "review", review: Review, } | { "kind": "upload", progress: UploadProgress, };

@@ -163,7 +163,8 @@ fn describe_event(event: &SyncEvent, lang: Lang) -> Option<String> {
                 Lang::En => review.status.code(),
             }
         )),
-        SyncEvent::Status { .. } => None,
+        // Progress of attachment uploads is for the app's progress bar.
+        SyncEvent::Status { .. } | SyncEvent::Upload { .. } => None,
     }
 }
 

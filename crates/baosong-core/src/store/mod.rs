@@ -30,6 +30,9 @@ mod revisions;
 pub mod schema;
 pub mod search;
 mod signoffs;
+mod uploads;
+
+pub use uploads::UploadProgressRecord;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

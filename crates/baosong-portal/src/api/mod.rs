@@ -10,16 +10,19 @@ mod keys;
 mod me;
 mod reviews;
 mod submissions;
+pub mod uploads;
 
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tokio::sync::watch;
 
+use crate::attachments::{Storage, UploadLocks};
 use crate::checks::PortalChecker;
 use crate::config::Config;
 use crate::db::Db;
@@ -44,6 +47,10 @@ pub struct Inner {
     pub shutdown: watch::Receiver<bool>,
     /// The check engine, built once at start-up.
     pub checker: PortalChecker,
+    /// Attachment files next to the database.
+    pub storage: Storage,
+    /// One request at a time per upload.
+    pub upload_locks: UploadLocks,
 }
 
 impl std::ops::Deref for AppState {
@@ -63,6 +70,8 @@ impl AppState {
     ) -> AppState {
         AppState(Arc::new(Inner {
             db,
+            storage: Storage::new(config.attachments_dir()),
+            upload_locks: UploadLocks::default(),
             per_ip: Limiter::new(config.rate_limits.per_ip),
             per_user: Limiter::new(config.rate_limits.per_user),
             login: Limiter::new(config.rate_limits.login),
@@ -132,6 +141,17 @@ pub fn routes() -> Router<AppState> {
         .route("/reviews/{id}", get(reviews::get))
         .route("/reviews/{id}/decision", post(reviews::decide))
         .route("/reviews/{id}/cancel", post(reviews::cancel))
+        .route("/uploads", post(uploads::create))
+        .route(
+            "/uploads/{id}",
+            get(uploads::get)
+                .head(uploads::head)
+                // Chunks are streamed to disk with their own limit (the
+                // chunk size), not read into memory under the JSON limit.
+                .patch(uploads::patch)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route("/attachments/{sha256}", get(uploads::download))
         .route("/events", get(events::stream))
         .route("/openapi.json", get(openapi))
 }

@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use baosong_api::{Column, ColumnKind, UnitRef};
+use baosong_api::uploads::is_valid_media_type;
+use baosong_api::{AttachmentPolicy, Column, ColumnKind, UnitRef};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -140,7 +141,8 @@ pub fn list(conn: &Connection, unit_id: Option<&str>) -> Result<Vec<Column>> {
         });
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT id, name, path, kind, cadence_days, last_updated_at FROM columns
+        "SELECT id, name, path, kind, cadence_days, last_updated_at, attachment_types,
+             attachment_max_bytes FROM columns
          ORDER BY position, id",
     )?;
     let mut rows = stmt.query([])?;
@@ -164,7 +166,66 @@ pub fn list(conn: &Connection, unit_id: Option<&str>) -> Result<Vec<Column>> {
             cadence_days: r.get(4)?,
             responsible_units,
             last_updated_at: last.as_deref().map(parse_ts).transpose()?,
+            attachments: policy_of(&r.get::<_, String>(6)?, r.get(7)?),
         });
     }
     Ok(out)
+}
+
+fn policy_of(types: &str, max_bytes: i64) -> AttachmentPolicy {
+    AttachmentPolicy {
+        allowed_media_types: types.split_whitespace().map(str::to_string).collect(),
+        max_bytes: max_bytes.max(0) as u64,
+    }
+}
+
+/// The attachment policy of column `id`; `None` if there is no such column.
+pub fn policy(conn: &Connection, id: &str) -> Result<Option<AttachmentPolicy>> {
+    Ok(conn
+        .prepare_cached("SELECT attachment_types, attachment_max_bytes FROM columns WHERE id = ?1")?
+        .query_row([id], |r| Ok(policy_of(&r.get::<_, String>(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// Sets what column `id` accepts as attachments.
+pub fn set_attachment_policy(w: &mut Write<'_>, id: &str, policy: &AttachmentPolicy) -> Result<()> {
+    if let Some(bad) = policy
+        .allowed_media_types
+        .iter()
+        .find(|t| !is_valid_media_type(t))
+    {
+        return Err(Error::invalid(
+            "attachment_types",
+            format!("“{bad}”不是有效的媒体类型（应为 类型/子类型，如 image/jpeg）。"),
+            format!("{bad:?} is not a media type (type/subtype, e.g. image/jpeg)."),
+        ));
+    }
+    let max = i64::try_from(policy.max_bytes)
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| {
+            Error::invalid(
+                "attachment_max_bytes",
+                "附件大小上限必须大于 0。",
+                "The attachment size limit must be above 0.",
+            )
+        })?;
+    let types: Vec<String> = policy
+        .allowed_media_types
+        .iter()
+        .map(|t| t.to_ascii_lowercase())
+        .collect();
+    let n = w
+        .prepare_cached(
+            "UPDATE columns SET attachment_types = ?2, attachment_max_bytes = ?3 WHERE id = ?1",
+        )?
+        .execute(params![id, types.join(" "), max])?;
+    if n == 0 {
+        return Err(Error::invalid(
+            "id",
+            format!("没有编号为“{id}”的栏目。"),
+            format!("No column with id {id:?}."),
+        ));
+    }
+    Ok(())
 }

@@ -26,6 +26,7 @@ pub mod reviews;
 pub mod schema;
 pub mod submissions;
 pub mod tokens;
+pub mod uploads;
 pub mod users;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};

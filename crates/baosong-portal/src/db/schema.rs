@@ -202,6 +202,57 @@ CREATE INDEX reviews_by_unit ON reviews(unit_id, change_seq);
 CREATE INDEX reviews_by_sender ON reviews(from_user, change_seq);
 "#;
 
+/// Schema version 4: attachments (issue 7). Each column's attachment policy;
+/// the stored files (content-addressed, next to the database); uploads in
+/// progress; which files each submission refers to (who may download them).
+const V4: &str = r#"
+-- Attachment policy: allowed media types (space-separated, lowercase) and the
+-- largest file. Existing columns get the defaults (images, PDF, docx, xlsx;
+-- 200 MiB).
+ALTER TABLE columns ADD COLUMN attachment_types TEXT NOT NULL DEFAULT
+    'image/jpeg image/png image/webp application/pdf application/vnd.openxmlformats-officedocument.wordprocessingml.document application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+ALTER TABLE columns ADD COLUMN attachment_max_bytes INTEGER NOT NULL DEFAULT 209715200
+    CHECK (attachment_max_bytes > 0);
+
+-- Files stored, verified against their SHA-256 (the file is
+-- attachments/<first two hex>/<the rest> next to the database).
+CREATE TABLE attachments (
+    sha256     TEXT PRIMARY KEY,
+    size       INTEGER NOT NULL,
+    media_type TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Uploads in progress. `upload_offset` advances only for verified chunks;
+-- the partial file is attachments/uploads/<id>. Removed when complete or
+-- when `expires_at` passes without progress.
+CREATE TABLE uploads (
+    id            TEXT PRIMARY KEY,             -- UUIDv7
+    unit_id       TEXT NOT NULL REFERENCES units(id),
+    user_id       INTEGER NOT NULL REFERENCES users(id),
+    sha256        TEXT NOT NULL,
+    size          INTEGER NOT NULL,
+    name          TEXT NOT NULL,
+    media_type    TEXT NOT NULL,
+    column_id     TEXT NOT NULL REFERENCES columns(id),
+    upload_offset INTEGER NOT NULL DEFAULT 0,
+    created_at    TEXT NOT NULL,
+    expires_at    TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX uploads_by_file ON uploads(unit_id, sha256);
+CREATE INDEX uploads_by_expiry ON uploads(expires_at);
+
+-- The attachments each submission's revisions refer to.
+CREATE TABLE submission_attachments (
+    submission_seq INTEGER NOT NULL REFERENCES submissions(seq),
+    sha256         TEXT NOT NULL,
+    name           TEXT NOT NULL,
+    media_type     TEXT NOT NULL,
+    PRIMARY KEY (submission_seq, sha256)
+) WITHOUT ROWID;
+CREATE INDEX submission_attachments_by_file ON submission_attachments(sha256);
+"#;
+
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(all())
@@ -209,7 +260,7 @@ pub fn migrations() -> Migrations<'static> {
 
 /// The migration list itself, so tests can build every earlier version.
 pub fn all() -> Vec<M<'static>> {
-    vec![M::up(V1), M::up(V2), M::up(V3)]
+    vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)]
 }
 
 /// The newest schema version this build knows.

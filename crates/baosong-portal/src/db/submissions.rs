@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::changes::{self, NewChange};
 use super::users::{Principal, parse_role};
-use super::{Write, columns, now, parse_ts, parse_uuid, ts};
+use super::{Write, columns, now, parse_ts, parse_uuid, ts, uploads};
 use crate::error::{Error, Result};
 use crate::signoff::{self, Verified};
 
@@ -146,6 +146,8 @@ pub fn create(w: &mut Write<'_>, who: &Principal, key: &str, inc: Incoming<'_>) 
     }
     let at = now();
     let signed = signoff::verify(w, &unit.id, req, req.signoff.as_ref(), at)?;
+    // After the signature: a changed attachment is a broken sign-off first.
+    uploads::check_refs(w, &req.item.column_id, &req.attachments)?;
     let id = Uuid::now_v7();
     let at_s = ts(at);
     w.prepare_cached(
@@ -237,7 +239,7 @@ fn insert_revision(
         inc.server_findings,
         signed.signer_id
     ])?;
-    Ok(())
+    uploads::record_refs(w, seq, &inc.req.attachments)
 }
 
 /// A submission `who` may see.
@@ -394,6 +396,8 @@ pub fn resubmit(
     }
     let at = now();
     let signed = signoff::verify(w, &row.unit_id, req, req.signoff.as_ref(), at)?;
+    // After the signature: a changed attachment is a broken sign-off first.
+    uploads::check_refs(w, &req.item.column_id, &req.attachments)?;
     let revision = row.revision.saturating_add(1);
     let at_s = ts(at);
     insert_revision(w, row.seq, revision, who, &at_s, &inc, &signed)?;

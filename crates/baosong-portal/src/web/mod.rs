@@ -73,6 +73,7 @@ pub fn routes() -> Router<AppState> {
         .route("/editor/inbox", get(inbox))
         .route("/editor/submissions/{id}", get(submission))
         .route("/editor/submissions/{id}/decision", post(decide))
+        .route("/editor/attachments/{sha256}", get(attachment))
         .route("/editor/static/editor.css", get(stylesheet))
         // The pages name this (empty) icon, so browsers do not ask for
         // /favicon.ico and log a 404.
@@ -639,6 +640,17 @@ async fn submission(
         .await?;
     let page = pages::submission(&s.who, &s.csrf, &sub, &findings, column.as_deref());
     Ok(Html(StatusCode::OK, page).into_response())
+}
+
+/// An attachment of a submission the editor may see (download links and
+/// pictures on the submission page), through the session cookie.
+async fn attachment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(sha256): Path<String>,
+) -> PageResult {
+    let s = session(&state, &headers).await?;
+    Ok(crate::api::uploads::serve_attachment(&state, s.who, sha256).await?)
 }
 
 #[derive(Deserialize)]

@@ -391,6 +391,8 @@ pub fn submission(
     }
     m.push_str("</div>");
 
+    attachments(&mut m, &sub.attachments);
+
     // Sign-off.
     m.push_str(r#"<h2>签发</h2><div id="signoff">"#);
     match (&sub.signoff, &sub.signed_by) {
@@ -499,6 +501,59 @@ pub fn submission(
     }
     m.push_str("</ol>");
     layout(&item.title, Some((who, csrf)), &m)
+}
+
+/// Whether the editor page shows the attachment inline (as a picture).
+fn is_inline_image(media_type: &str) -> bool {
+    matches!(
+        baosong_api::uploads::media_essence(media_type).as_str(),
+        "image/jpeg" | "image/png" | "image/webp"
+    )
+}
+
+/// A size for people: 字节 / KB / MB.
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        0..1024 => format!("{bytes} 字节"),
+        1024..1_048_576 => format!("{:.1} KB", bytes as f64 / 1024.0),
+        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
+    }
+}
+
+/// The attachments: name (a download link through the editor's session),
+/// size, type, the start of the hash; pictures shown below the table.
+fn attachments(m: &mut String, list: &[baosong_api::AttachmentRef]) {
+    m.push_str(r#"<h2>附件</h2><div id="attachments">"#);
+    if list.is_empty() {
+        m.push_str("<p>无附件</p></div>");
+        return;
+    }
+    m.push_str(
+        r#"<table class="findings"><thead><tr><th>文件名</th><th>大小</th><th>类型</th><th>SHA-256</th></tr></thead><tbody>"#,
+    );
+    for a in list {
+        // The hash was validated on receipt (lowercase hex), so it is safe
+        // in a path; everything else is escaped.
+        let _ = write!(
+            m,
+            r#"<tr class="attachment"><td><a href="/editor/attachments/{sha}" download="{name}">{name}</a></td><td>{size}</td><td>{kind}</td><td><code title="{sha}">{short}…</code></td></tr>"#,
+            sha = esc(&a.sha256),
+            name = esc(&a.name),
+            size = human_size(a.size),
+            kind = esc(&a.media_type),
+            short = esc(a.sha256.get(..12).unwrap_or(&a.sha256)),
+        );
+    }
+    m.push_str("</tbody></table>");
+    for a in list.iter().filter(|a| is_inline_image(&a.media_type)) {
+        let _ = write!(
+            m,
+            r#"<figure class="attachment-image"><img src="/editor/attachments/{sha}" alt="{name}" loading="lazy"><figcaption>{name}</figcaption></figure>"#,
+            sha = esc(&a.sha256),
+            name = esc(&a.name),
+        );
+    }
+    m.push_str("</div>");
 }
 
 #[cfg(test)]
