@@ -23,6 +23,7 @@ import {
   portalStatusKey,
   queuedNoticeKey,
   SyncModel,
+  uploadText,
 } from '../src/sync'
 
 const ITEM = '0190a5e2-7c1e-7a3b-8c4d-1234567890ab'
@@ -371,5 +372,40 @@ describe('SyncModel', () => {
     await model.retry(entry({ status: 'failed' }))
     expect(mock.calls.map((c) => c.cmd)).toContain('retry_outbox_entry')
     expect(notices.at(-1)).toMatchObject({ kind: 'info', key: 'outbox.retried' })
+  })
+})
+
+describe('upload progress', () => {
+  afterEach(() => clearMocks())
+
+  it('tracks each file until it is done, and says how far, how fast and how long', () => {
+    setLang('zh-CN')
+    notices.splice(0)
+    const model = new SyncModel()
+    const progress = (sent: number, extra: Partial<Extract<SyncEvent, { kind: 'upload' }>['progress']> = {}) =>
+      ({
+        kind: 'upload',
+        progress: {
+          outbox_id: 'o1',
+          sha256: 'a'.repeat(64),
+          name: '会议现场.jpg',
+          sent,
+          total: 200 * 1024 * 1024,
+          bytes_per_sec: 8 * 1024 * 1024,
+          eta_secs: 23.4,
+          deduplicated: false,
+          ...extra,
+        },
+      }) as SyncEvent
+    model.handle(progress(12 * 1024 * 1024))
+    const shown = [...model.uploads.value.values()]
+    expect(shown).toHaveLength(1)
+    expect(uploadText(shown[0]!)).toBe('12.0 MB / 200.0 MB · 8.0 MB/s · 约 23 秒')
+    // No notice for progress: it is shown in place.
+    expect(notices).toHaveLength(0)
+    model.handle(progress(200 * 1024 * 1024))
+    expect(model.uploads.value.size).toBe(0)
+    model.handle(progress(0, { deduplicated: true }))
+    expect(model.uploads.value.size).toBe(0)
   })
 })
