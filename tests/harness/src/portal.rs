@@ -147,6 +147,15 @@ impl PortalProcess {
         peak_rss_of(self.pid()?)
     }
 
+    /// Resets the process's peak resident memory to its current size, so a
+    /// later [`peak_rss`](Self::peak_rss) measures what came after (and not,
+    /// say, the demo's start-up, which hashes every demo password with
+    /// Argon2id). Linux: writes 5 to /proc/PID/clear_refs.
+    pub fn reset_peak_rss(&self) -> bool {
+        self.pid()
+            .is_some_and(|pid| std::fs::write(format!("/proc/{pid}/clear_refs"), "5").is_ok())
+    }
+
     /// The output of the latest start (stdout, then stderr), for messages.
     pub fn logs(&self) -> String {
         let n = self.starts;
