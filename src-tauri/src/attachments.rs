@@ -63,15 +63,9 @@ fn header(request: &Request<'_>, name: &str) -> Result<String, UserError> {
         })
 }
 
-/// `attach_file`: body = the file's bytes; headers `x-item-id`,
-/// `x-file-name`, and `x-keep-metadata: 1` to keep an image's metadata.
-pub async fn attach_file(
-    state: Arc<AppState>,
-    request: Request<'_>,
-) -> Result<AttachmentChange, UserError> {
-    let id = header(&request, "x-item-id")?;
-    let name = header(&request, "x-file-name")?;
-    let keep = header(&request, "x-keep-metadata").is_ok_and(|v| v == "1");
+/// The file sent as the request's raw body, within the size the window
+/// hands over.
+fn file_bytes(request: &Request<'_>) -> Result<Vec<u8>, UserError> {
     let InvokeBody::Raw(bytes) = request.body() else {
         return Err(bad(
             "bad_request",
@@ -82,11 +76,23 @@ pub async fn attach_file(
     if bytes.len() > MAX_IPC_BYTES {
         return Err(bad(
             "too_large",
-            "文件超过 200 MB，请用命令行 baosong attachment add 添加",
-            "the file is over 200 MB; add it with `baosong attachment add`",
+            "文件超过 200 MB，请用命令行 baosong attachment add / baosong import",
+            "the file is over 200 MB; use `baosong attachment add` / `baosong import`",
         ));
     }
-    let bytes = bytes.clone();
+    Ok(bytes.clone())
+}
+
+/// `attach_file`: body = the file's bytes; headers `x-item-id`,
+/// `x-file-name`, and `x-keep-metadata: 1` to keep an image's metadata.
+pub async fn attach_file(
+    state: Arc<AppState>,
+    request: Request<'_>,
+) -> Result<AttachmentChange, UserError> {
+    let id = header(&request, "x-item-id")?;
+    let name = header(&request, "x-file-name")?;
+    let keep = header(&request, "x-keep-metadata").is_ok_and(|v| v == "1");
+    let bytes = file_bytes(&request)?;
     run_blocking(state, move |s| {
         let id = s.resolve_id(&id)?;
         let a = s.add_attachment_bytes(id, &name, &bytes, keep)?;
@@ -156,21 +162,7 @@ pub async fn import_docx(
         name: header(&request, "x-column-name")?,
     };
     let attach_original = header(&request, "x-attach-original").is_ok_and(|v| v == "1");
-    let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(bad(
-            "bad_request",
-            "没有收到文件内容",
-            "no file content received",
-        ));
-    };
-    if bytes.len() > MAX_IPC_BYTES {
-        return Err(bad(
-            "too_large",
-            "文件超过 200 MB",
-            "the file is over 200 MB",
-        ));
-    }
-    let bytes = bytes.clone();
+    let bytes = file_bytes(&request)?;
     run_blocking(state, move |s| {
         s.import_docx(&name, &bytes, column, attach_original)
     })

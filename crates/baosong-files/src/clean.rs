@@ -102,7 +102,7 @@ fn drop_references(
         return Ok(xml.to_vec());
     }
     let base = rels_base(part);
-    let mut r = PartReader::new(part, xml, depth);
+    let mut r = PartReader::new(part, xml, depth)?;
     let mut w = Writer::new(Vec::with_capacity(xml.len()));
     let mut skipping = 0usize;
     loop {
@@ -180,7 +180,7 @@ pub fn blank_elements(
     names: &[&str],
     depth: usize,
 ) -> Result<(Vec<u8>, Vec<String>), FileError> {
-    let mut r = PartReader::new(part, xml, depth);
+    let mut r = PartReader::new(part, xml, depth)?;
     let mut w = Writer::new(Vec::with_capacity(xml.len()));
     let mut inside: Option<String> = None;
     let mut blanked = Vec::new();

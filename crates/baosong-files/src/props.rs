@@ -77,7 +77,7 @@ fn simple_elements(
     xml: &[u8],
     depth: usize,
 ) -> Result<Vec<(String, String)>, FileError> {
-    let mut r = PartReader::new(part, xml, depth);
+    let mut r = PartReader::new(part, xml, depth)?;
     let mut out: Vec<(String, String)> = Vec::new();
     let mut current: Option<String> = None;
     loop {
@@ -106,7 +106,7 @@ fn simple_elements(
 
 /// (name, value) of each custom property.
 fn custom_properties(xml: &[u8], depth: usize) -> Result<Vec<(String, String)>, FileError> {
-    let mut r = PartReader::new(CUSTOM, xml, depth);
+    let mut r = PartReader::new(CUSTOM, xml, depth)?;
     let mut out: Vec<(String, String)> = Vec::new();
     let mut in_prop = false;
     loop {

@@ -4,80 +4,43 @@
 
 use std::borrow::Cow;
 
-use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use crate::FileError;
+use crate::xmlread::{XmlReader, resolve_ref};
 
-/// A streaming reader over one part that refuses nesting deeper than the
-/// limit and reports errors with the part's name.
-pub struct PartReader<'a> {
-    reader: Reader<&'a [u8]>,
-    part: String,
-    depth: usize,
-    max_depth: usize,
-}
+/// A streaming reader over one part (bytes, as they come out of the
+/// package) that refuses nesting deeper than the limit and reports errors
+/// with the part's name: `crate::xmlread::XmlReader` over the part's text.
+pub struct PartReader<'a>(XmlReader<'a>);
 
 impl<'a> PartReader<'a> {
-    pub fn new(part: &str, xml: &'a [u8], max_depth: usize) -> PartReader<'a> {
-        let mut reader = Reader::from_reader(xml);
-        reader.config_mut().check_end_names = true;
-        PartReader {
-            reader,
+    /// A reader over `xml`, which must be UTF-8 (a BOM is skipped).
+    pub fn new(part: &str, xml: &'a [u8], max_depth: usize) -> Result<PartReader<'a>, FileError> {
+        let xml = xml.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(xml);
+        let text = std::str::from_utf8(xml).map_err(|_| FileError::Malformed {
             part: part.to_owned(),
-            depth: 0,
-            max_depth,
-        }
+            detail: "not UTF-8 text".into(),
+        })?;
+        Ok(PartReader(XmlReader::new(text, part, max_depth, None)))
     }
 
     /// The next event; `Event::Eof` at the end.
     pub fn next_event(&mut self) -> Result<Event<'a>, FileError> {
-        let ev = self.reader.read_event().map_err(|e| FileError::Malformed {
-            part: self.part.clone(),
-            detail: e.to_string(),
-        })?;
-        match &ev {
-            Event::Start(_) => {
-                self.depth += 1;
-                if self.depth > self.max_depth {
-                    return Err(FileError::TooDeep {
-                        part: self.part.clone(),
-                        limit: self.max_depth,
-                    });
-                }
-            }
-            Event::End(_) => self.depth = self.depth.saturating_sub(1),
-            _ => {}
-        }
-        Ok(ev)
+        self.0.next()
     }
 
     pub fn depth(&self) -> usize {
-        self.depth
-    }
-
-    pub fn part(&self) -> &str {
-        &self.part
+        self.0.depth()
     }
 }
 
-/// The characters a reference event stands for (`&amp;` → `&`, `&#x4E2D;` → `中`).
+/// The characters a reference event stands for (`&amp;` → `&`, `&#x4E2D;` → `中`);
+/// `None` for an entity XML does not define (a damaged part).
 pub fn reference_text(r: &BytesRef) -> Option<String> {
-    if let Ok(Some(c)) = r.resolve_char_ref() {
-        return Some(c.to_string());
-    }
-    let name = r.xml10_content();
-    Some(
-        match name.as_ref() {
-            "amp" => "&",
-            "lt" => "<",
-            "gt" => ">",
-            "quot" => "\"",
-            "apos" => "'",
-            _ => return None,
-        }
-        .to_owned(),
-    )
+    let text = resolve_ref(r);
+    let unknown = text.len() > 2 && text.starts_with('&') && text.ends_with(';');
+    (!unknown).then_some(text)
 }
 
 /// An attribute's unescaped value, by qualified name (`w:val`).

@@ -41,6 +41,11 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    /// How many elements are open.
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
     /// The next event; `Event::Eof` at the end.
     pub fn next(&mut self) -> Result<Event<'a>, FileError> {
         self.events = self.events.wrapping_add(1);
@@ -81,7 +86,9 @@ pub(crate) fn event_text<'e>(event: &'e Event<'_>) -> Option<Cow<'e, str>> {
     }
 }
 
-fn resolve_ref(r: &BytesRef<'_>) -> String {
+/// The text of an entity or character reference (`&amp;` → `&`,
+/// `&#x4E2D;` → `中`); an unknown entity stays as written.
+pub(crate) fn resolve_ref(r: &BytesRef<'_>) -> String {
     if let Ok(Some(c)) = r.resolve_char_ref() {
         return c.to_string();
     }

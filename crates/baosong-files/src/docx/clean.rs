@@ -121,7 +121,7 @@ fn count_comments(pkg: &mut Package, limits: &Limits) -> Result<usize, FileError
     let Some(xml) = pkg.read("word/comments.xml")? else {
         return Ok(0);
     };
-    let mut r = PartReader::new("word/comments.xml", &xml, limits.max_xml_depth);
+    let mut r = PartReader::new("word/comments.xml", &xml, limits.max_xml_depth)?;
     let mut n = 0;
     loop {
         match r.next_event()? {
@@ -148,7 +148,7 @@ fn clean_story(
     limits: &Limits,
     counts: &mut Counts,
 ) -> Result<Vec<u8>, FileError> {
-    let mut r = PartReader::new(part, xml, limits.max_xml_depth);
+    let mut r = PartReader::new(part, xml, limits.max_xml_depth)?;
     let mut w = Writer::new(Vec::with_capacity(xml.len()));
     let mut open: Vec<Open> = Vec::new();
     let mut skipping = 0usize;

@@ -123,7 +123,7 @@ fn read_story(
     hidden: &mut Hidden,
     pkg: &Package,
 ) -> Result<String, FileError> {
-    let mut r = PartReader::new(part, xml, limits.max_xml_depth);
+    let mut r = PartReader::new(part, xml, limits.max_xml_depth)?;
     let mut visible = String::new();
     let mut para = Para::default();
     // Nesting counters: tracked deletions/insertions can wrap several runs.
@@ -234,7 +234,7 @@ fn read_comments(pkg: &mut Package, limits: &Limits) -> Result<Vec<TextPart>, Fi
     let Some(xml) = pkg.read(PART)? else {
         return Ok(Vec::new());
     };
-    let mut r = PartReader::new(PART, &xml, limits.max_xml_depth);
+    let mut r = PartReader::new(PART, &xml, limits.max_xml_depth)?;
     let (mut count, mut text, mut in_text) = (0usize, String::new(), false);
     let mut authors = BTreeSet::new();
     loop {
