@@ -29,15 +29,43 @@ pub fn esc(s: &str) -> String {
 }
 
 /// The item's HTML as the editor sees it: ammonia's safe subset (no script,
-/// style, event handlers or forms), no images (they would be remote content,
-/// which the page's CSP blocks anyway), no relative links, and every link
-/// `rel="noopener noreferrer nofollow"`.
+/// style, event handlers or forms), no relative links, and every link
+/// `rel="noopener noreferrer nofollow"`. Images show only when they are the
+/// submission's own attachments: the client writes them as
+/// `attachment:<sha256>`, which becomes this site's download address; any
+/// other image source is dropped (remote content, which the page's CSP
+/// blocks anyway).
 pub fn sanitize_item_html(html: &str) -> String {
+    sanitize_item_html_with(html, &[])
+}
+
+/// As [`sanitize_item_html`], placing the attachments named by `attachments`
+/// (their SHA-256s).
+pub fn sanitize_item_html_with(html: &str, attachments: &[String]) -> String {
+    let known = attachments.to_vec();
     let mut b = ammonia::Builder::default();
-    b.rm_tags(["img"])
-        .url_relative(ammonia::UrlRelative::Deny)
-        .link_rel(Some("noopener noreferrer nofollow"));
+    // Relative addresses are refused, except the ones written just below.
+    b.add_url_schemes(["attachment"])
+        .url_relative(ammonia::UrlRelative::Custom(Box::new(own_attachment_url)))
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .attribute_filter(move |element, attribute, value| {
+            let is_url = matches!((element, attribute), ("img", "src") | ("a", "href"));
+            match value.strip_prefix("attachment:") {
+                Some(sha) if is_url && known.iter().any(|k| k == sha) => {
+                    Some(format!("/editor/attachments/{sha}").into())
+                }
+                Some(_) => None,
+                None if element == "img" && attribute == "src" => None,
+                None => Some(value.into()),
+            }
+        });
     b.clean(html).to_string()
+}
+
+/// The one kind of relative address the item's HTML may keep.
+fn own_attachment_url(url: &str) -> Option<std::borrow::Cow<'_, str>> {
+    url.starts_with("/editor/attachments/")
+        .then_some(std::borrow::Cow::Borrowed(url))
 }
 
 fn layout(title: &str, who: Option<(&Principal, &str)>, main: &str) -> String {
@@ -298,7 +326,13 @@ pub fn submission(
         m,
         r#"<h2>正文</h2><article class="item-body" id="item-body">{}</article>
 <details><summary>Markdown 原文</summary><pre>{}</pre></details>"#,
-        sanitize_item_html(&sub.body_html),
+        sanitize_item_html_with(
+            &sub.body_html,
+            &sub.attachments
+                .iter()
+                .map(|a| a.sha256.clone())
+                .collect::<Vec<_>>()
+        ),
         esc(&sub.body_markdown)
     );
 
@@ -576,7 +610,6 @@ mod tests {
             "onclick",
             "<script",
             "alert(2)",
-            "<img",
             "evil.example",
             "javascript:",
             "<style",
@@ -585,7 +618,33 @@ mod tests {
             assert!(!clean.contains(bad), "{bad} in {clean}");
         }
         assert!(clean.contains("正文"));
+        assert!(
+            !clean.contains("src="),
+            "a remote picture keeps no source: {clean}"
+        );
         assert!(clean.contains(r#"href="https://www.gov.cn/""#), "{clean}");
         assert!(clean.contains("noopener"), "{clean}");
+    }
+
+    #[test]
+    fn only_the_submissions_own_pictures_show() {
+        let mine = "ab".repeat(32);
+        let other = "cd".repeat(32);
+        let html = format!(
+            r#"<p><img src="attachment:{mine}" alt="会议现场"><img src="attachment:{other}"><img src="/editor/logout"><a href="attachment:{mine}">附件</a></p>"#
+        );
+        let clean = sanitize_item_html_with(&html, std::slice::from_ref(&mine));
+        assert!(
+            clean.contains(&format!(
+                r#"<img src="/editor/attachments/{mine}" alt="会议现场">"#
+            )),
+            "{clean}"
+        );
+        assert!(
+            clean.contains(&format!(r#"href="/editor/attachments/{mine}""#)),
+            "{clean}"
+        );
+        assert!(!clean.contains(&other), "{clean}");
+        assert!(!clean.contains("logout"), "{clean}");
     }
 }
