@@ -636,6 +636,7 @@ start again with POST /uploads.",
                     ("Tus-Resumable" = String, description = "`1.0.0`"))),
         (status = 400, description = "Malformed id"),
         (status = 401, description = "`unauthenticated` or `token_expired`"),
+        (status = 403, description = "`forbidden`: only liaison officers and unit heads upload"),
         (status = 404, description = "No such upload (any more)")
     )
 )]
@@ -656,6 +657,7 @@ fn upload_offset() {}
                     ("Upload-Length" = u64, description = "The declared size"))),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: only liaison officers and unit heads upload", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such upload (any more)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json")
     )
@@ -694,6 +696,7 @@ with `status: complete`.",
             headers(("Upload-Offset" = u64, description = "The size"))),
         (status = 400, description = "Missing or malformed `Upload-Offset` or `Upload-Checksum`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated` or `token_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: only liaison officers and unit heads upload", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such upload (any more)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`upload_offset_mismatch`", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Chunk larger than `chunk_size` or beyond the declared size", body = Problem, content_type = "application/problem+json"),
