@@ -222,6 +222,27 @@ pub enum AttachmentCommand {
         files: Vec<PathBuf>,
         #[arg(long)]
         keep_metadata: bool,
+        /// Pictures: also make the web copy, longest side at most N pixels
+        /// (see `attachment resize`).
+        #[arg(long, value_name = "N")]
+        max_side: Option<u32>,
+        /// JPEG quality of the web copy (30–100).
+        #[arg(long, default_value_t = 85, requires = "max_side")]
+        quality: u8,
+    },
+    /// 缩小用于网页: replace a picture with a smaller copy for the portal
+    /// (longest side, quality). The full-size picture stays on this
+    /// computer as the original; restoring an earlier revision brings it
+    /// back.
+    Resize {
+        id: String,
+        attachment: String,
+        /// Longest side in pixels (320–8192).
+        #[arg(long, default_value_t = 1920, value_name = "N")]
+        max_side: u32,
+        /// JPEG quality (30–100); PNG stays lossless.
+        #[arg(long, default_value_t = 85)]
+        quality: u8,
     },
     /// The item's files, each with the findings in it (批注, 修订, GPS …).
     List { id: String },

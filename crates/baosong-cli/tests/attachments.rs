@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use baosong_test_harness::documents::leaky_docx;
+use baosong_test_harness::documents::{leaky_docx, photo_jpeg};
 
 fn baosong(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_baosong"))
@@ -198,4 +198,98 @@ fn import_makes_a_draft_with_the_original_attached() {
     );
     let list = json(&baosong(d, &["--json", "list"]));
     assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+}
+
+#[test]
+fn pictures_get_a_web_copy_and_the_original_stays() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    let files = tempfile::tempdir().unwrap();
+    let photo = files.path().join("现场.jpg");
+    std::fs::write(&photo, photo_jpeg(3000, 2000)).unwrap();
+    let new = baosong(d, &["new", "--title", "标题", "--column", "部门动态"]);
+    let id = stdout(&new).trim().to_owned();
+
+    // Added with a web copy in one go.
+    let add = baosong(
+        d,
+        &[
+            "attachment",
+            "add",
+            &id,
+            photo.to_str().unwrap(),
+            "--max-side",
+            "1500",
+        ],
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    assert!(
+        stdout(&add).contains("已缩小用于网页：3000×2000 → 1500×1000"),
+        "{}",
+        stdout(&add)
+    );
+
+    // Resized again, smaller, as JSON.
+    let resize = baosong(
+        d,
+        &[
+            "--json",
+            "attachment",
+            "resize",
+            &id,
+            "现场.jpg",
+            "--max-side",
+            "800",
+            "--quality",
+            "70",
+        ],
+    );
+    assert!(resize.status.success(), "{}", stderr(&resize));
+    let r = json(&resize);
+    assert_eq!(r["from"], serde_json::json!([1500, 1000]));
+    assert_eq!(r["to"], serde_json::json!([800, 533]));
+    assert_eq!(r["changed"], true);
+    let original = r["entry"]["original_sha256"].as_str().unwrap().to_owned();
+
+    // What is attached is the small one; the original is still stored.
+    let out = files.path().join("out.jpg");
+    let get = baosong(
+        d,
+        &[
+            "attachment",
+            "get",
+            &id,
+            "现场.jpg",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(get.status.success(), "{}", stderr(&get));
+    let small = std::fs::metadata(&out).unwrap().len();
+    assert_eq!(Some(small), r["entry"]["size"].as_u64());
+    assert!(small < std::fs::metadata(&photo).unwrap().len() / 4);
+    let history = stdout(&baosong(d, &["history", &id]));
+    assert!(history.contains("缩小图片 现场.jpg"), "{history}");
+    assert!(!original.is_empty());
+
+    // Already small enough: unchanged. Out of range: one line, nothing changed.
+    let same = baosong(
+        d,
+        &[
+            "attachment",
+            "resize",
+            &id,
+            "现场.jpg",
+            "--max-side",
+            "1000",
+        ],
+    );
+    assert!(stdout(&same).contains("未改动"), "{}", stdout(&same));
+    let bad = baosong(
+        d,
+        &["attachment", "resize", &id, "现场.jpg", "--max-side", "10"],
+    );
+    assert!(!bad.status.success());
+    assert_eq!(stderr(&bad).trim().lines().count(), 1, "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("最长边"), "{}", stderr(&bad));
 }

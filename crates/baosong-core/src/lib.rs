@@ -14,6 +14,9 @@ pub mod store;
 pub mod view;
 pub mod workflow;
 
+/// How small a picture's web copy is (longest side, quality): the store's
+/// `downscale_attachment` takes it, the CLI and the app ask for it.
+pub use baosong_files::image::WebSize;
 pub use i18n::Lang;
 pub use model::{Item, ItemContent, ItemId, ItemState, ItemSummary};
 pub use store::{Store, StoreError};

@@ -235,3 +235,97 @@ fn a_photo_loses_its_metadata_on_the_way_in_unless_kept() {
     let r = rules(&store.check_item(item2.id).unwrap());
     assert!(!r.contains(&"attachment.gps".to_owned()), "{r:?}");
 }
+
+/// A 2400×1600 photo-like JPEG (gradients and noise).
+fn large_photo() -> Vec<u8> {
+    let mut x: u32 = 0x9E37_79B9;
+    let img = image::RgbImage::from_fn(2400, 1600, |i, j| {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        let n = (x % 32) as u8;
+        image::Rgb([(i / 10) as u8 ^ n, (j / 7) as u8, 128u8.wrapping_add(n)])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92)
+        .encode_image(&img)
+        .unwrap();
+    out
+}
+
+#[test]
+fn a_picture_gets_a_web_copy_and_the_original_stays_local() {
+    use baosong_files::image::WebSize;
+    let (_dir, store) = temp_store();
+    let item = store.create_item(content("标题", "正文。")).unwrap();
+    let photo = large_photo();
+    let added = store
+        .add_attachment_bytes(item.id, "会议现场.jpg", &photo, false)
+        .unwrap();
+    let full = added.entry.clone();
+    let mut c = added.item.content.clone();
+    c.body = format!("正文。\n\n![会议现场]({})\n", full.body_ref());
+    let placed = store
+        .save_content(item.id, c, Some(added.item.revision))
+        .unwrap();
+    store
+        .set_attachment_alt(item.id, &full.sha256, "会议现场")
+        .unwrap();
+
+    let size = WebSize {
+        max_side: 1200,
+        quality: 80,
+    };
+    let web = store
+        .downscale_attachment(item.id, &full.sha256, size)
+        .unwrap();
+    assert_eq!((web.from, web.to), ((2400, 1600), (1200, 800)));
+    let entry = &web.entry;
+    assert!(
+        entry.size < full.size / 2,
+        "{} vs {}",
+        entry.size,
+        full.size
+    );
+    assert_eq!(entry.name, "会议现场.jpg");
+    assert_eq!(entry.media_type, "image/jpeg");
+    assert_eq!(entry.alt, "会议现场", "the description stays");
+    assert!(
+        entry.note.contains("已缩小：2400×1600 → 1200×800"),
+        "{}",
+        entry.note
+    );
+    // The full-size file is kept locally, as the original.
+    assert_eq!(entry.original_sha256.as_deref(), Some(full.sha256.as_str()));
+    assert_eq!(store.blobs().read(&full.sha256).unwrap(), photo);
+    // What is attached (and sent) is the small one; the body follows it.
+    let item_now = &web.item;
+    assert_eq!(item_now.revision, placed.revision + 2);
+    assert_eq!(item_now.content.attachments, vec![entry.clone()]);
+    assert!(item_now.content.body.contains(&entry.body_ref()));
+    assert!(!item_now.content.body.contains(&full.body_ref()));
+    assert!(
+        store
+            .check_item(item.id)
+            .unwrap()
+            .report
+            .findings
+            .is_empty()
+    );
+
+    // Already small enough: nothing changes, no new revision.
+    let again = store
+        .downscale_attachment(item.id, &entry.sha256, size)
+        .unwrap();
+    assert_eq!((again.from, again.to), ((1200, 800), (1200, 800)));
+    assert_eq!(again.item.revision, item_now.revision);
+
+    // Only pictures.
+    let doc = store
+        .add_attachment_bytes(item.id, "统计表.csv", b"a,b\n1,2\n", false)
+        .unwrap();
+    let err = store
+        .downscale_attachment(item.id, &doc.entry.sha256, size)
+        .unwrap_err();
+    assert_eq!(err.code(), "bad_attachment");
+}

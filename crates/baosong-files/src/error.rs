@@ -35,6 +35,8 @@ pub enum FileError {
     TimedOut { seconds: u64 },
     #[error("unsupported file type: {0}")]
     Unsupported(String),
+    #[error("the picture has more than {limit_mp} million pixels; it cannot be resized")]
+    TooManyPixels { limit_mp: u64 },
 }
 
 impl FileError {
@@ -69,6 +71,9 @@ impl FileError {
             }
             FileError::TimedOut { seconds } => format!("读取文件超过 {seconds} 秒，已停止"),
             FileError::Unsupported(what) => format!("不支持的文件类型：{what}"),
+            FileError::TooManyPixels { limit_mp } => {
+                format!("图片超过 {limit_mp} 百万像素，无法缩小")
+            }
         }
     }
 
@@ -86,6 +91,7 @@ impl FileError {
             FileError::MissingPart { .. } => "missing_part",
             FileError::TimedOut { .. } => "timed_out",
             FileError::Unsupported(_) => "unsupported",
+            FileError::TooManyPixels { .. } => "too_many_pixels",
         }
     }
 }

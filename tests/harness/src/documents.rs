@@ -44,3 +44,22 @@ pub fn leaky_docx() -> Vec<u8> {
     }
     w.finish().map(Cursor::into_inner).unwrap_or_default()
 }
+
+/// A photo-like JPEG of `width`×`height` (gradients with noise, so it
+/// compresses like a photo, not like a flat colour), quality 92.
+pub fn photo_jpeg(width: u32, height: u32) -> Vec<u8> {
+    let mut x: u32 = 0x9E37_79B9;
+    let img = image::RgbImage::from_fn(width, height, |i, j| {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        let n = (x % 32) as u8;
+        image::Rgb([(i / 10) as u8 ^ n, (j / 7) as u8, 128u8.wrapping_add(n)])
+    });
+    let mut out = Vec::new();
+    // Encoding into memory fails only on a programming error.
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92)
+        .encode_image(&img)
+        .expect("encode a test photo");
+    out
+}

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use baosong_core::model::AttachmentEntry;
-use baosong_core::{Lang, Store};
+use baosong_core::{Lang, Store, WebSize};
 use serde::Serialize;
 
 use crate::error::CliError;
@@ -17,16 +17,31 @@ pub fn add(
     id: &str,
     files: &[PathBuf],
     keep_metadata: bool,
+    web: Option<WebSize>,
 ) -> Result<(), CliError> {
     let id = store.resolve_id(id)?;
+    if let Some(web) = web {
+        // Refused before anything is attached.
+        web.validate().map_err(baosong_core::StoreError::from)?;
+    }
     let mut added = Vec::new();
     for file in files {
         let a = store.add_attachment_file(id, file, keep_metadata)?;
+        let mut entry = a.entry;
+        let mut resized = None;
+        if let Some(web) = web.filter(|_| entry.is_image()) {
+            let d = store.downscale_attachment(id, &entry.sha256, web)?;
+            if d.from != d.to {
+                resized = Some((d.from, d.to));
+            }
+            entry = d.entry;
+        }
         added.push(Added {
             file: file.display().to_string(),
-            entry: a.entry,
+            entry,
             removed: a.removed,
             already_attached: !a.added,
+            resized,
         });
     }
     out.emit(&added, |lang| {
@@ -43,6 +58,9 @@ pub fn add(
                     }
                     (Lang::En, true) => format!("already attached: {}", a.entry.name),
                 };
+                if let Some((from, to)) = a.resized {
+                    line.push_str(&format!("\n  {}", resized_text(lang, from, to)));
+                }
                 if !a.removed.is_empty() {
                     line.push_str(&match lang {
                         Lang::Zh => format!("\n  已清除图片元数据：{}", a.removed.join("、")),
@@ -62,6 +80,21 @@ struct Added {
     entry: AttachmentEntry,
     removed: Vec<String>,
     already_attached: bool,
+    /// Width × height before and after the web copy, when one was made.
+    resized: Option<((u32, u32), (u32, u32))>,
+}
+
+fn resized_text(lang: Lang, from: (u32, u32), to: (u32, u32)) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "已缩小用于网页：{}×{} → {}×{}（原图保留在本机）",
+            from.0, from.1, to.0, to.1
+        ),
+        Lang::En => format!(
+            "web copy: {}×{} → {}×{} (the original stays on this computer)",
+            from.0, from.1, to.0, to.1
+        ),
+    }
 }
 
 /// One attachment with what the check found in it.
@@ -161,6 +194,44 @@ pub fn clean(store: &Store, out: &mut Out, id: &str, which: &str) -> Result<(), 
             (Lang::En, true) => format!("{}: nothing to clean", c.entry.name),
             (Lang::Zh, false) => format!("已清理 {}：{}", c.entry.name, c.removed.join("、")),
             (Lang::En, false) => format!("cleaned {}: {}", c.entry.name, c.removed.join(", ")),
+        },
+    )
+}
+
+/// `baosong attachment resize ID ATTACHMENT [--max-side N] [--quality Q]`
+pub fn resize(
+    store: &Store,
+    out: &mut Out,
+    id: &str,
+    which: &str,
+    web: WebSize,
+) -> Result<(), CliError> {
+    let id = store.resolve_id(id)?;
+    let d = store.downscale_attachment(id, which, web)?;
+    let changed = d.from != d.to;
+    out.emit(
+        &serde_json::json!({
+            "entry": d.entry,
+            "from": [d.from.0, d.from.1],
+            "to": [d.to.0, d.to.1],
+            "changed": changed,
+            "revision": d.item.revision,
+        }),
+        |lang| {
+            if changed {
+                format!("{}：{}", d.entry.name, resized_text(lang, d.from, d.to))
+            } else {
+                match lang {
+                    Lang::Zh => format!(
+                        "{}：{}×{}，已不超过 {} 像素，未改动",
+                        d.entry.name, d.from.0, d.from.1, web.max_side
+                    ),
+                    Lang::En => format!(
+                        "{}: {}×{} already fits {} pixels; unchanged",
+                        d.entry.name, d.from.0, d.from.1, web.max_side
+                    ),
+                }
+            }
         },
     )
 }

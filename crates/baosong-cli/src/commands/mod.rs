@@ -11,10 +11,10 @@ mod render;
 mod review;
 mod sync;
 
-use baosong_core::Store;
 use baosong_core::columns::default_columns;
 use baosong_core::model::ColumnRef;
 use baosong_core::store::resolve_data_dir;
+use baosong_core::{Store, WebSize};
 
 use crate::cli::{AttachmentCommand, Cli, Command, ExportCommand, KeysCommand, ReviewCommand};
 use crate::error::CliError;
@@ -156,7 +156,18 @@ fn attachment(store: &Store, out: &mut Out, command: AttachmentCommand) -> Resul
             id,
             files,
             keep_metadata,
-        } => attachments::add(store, out, &id, &files, keep_metadata),
+            max_side,
+            quality,
+        } => {
+            let web = max_side.map(|max_side| WebSize { max_side, quality });
+            attachments::add(store, out, &id, &files, keep_metadata, web)
+        }
+        AttachmentCommand::Resize {
+            id,
+            attachment,
+            max_side,
+            quality,
+        } => attachments::resize(store, out, &id, &attachment, WebSize { max_side, quality }),
         AttachmentCommand::List { id } => attachments::list(store, out, &id),
         AttachmentCommand::Clean { id, attachment } => {
             attachments::clean(store, out, &id, &attachment)

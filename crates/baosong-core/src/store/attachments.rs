@@ -10,6 +10,7 @@ use std::io::Read;
 use std::path::Path;
 
 use baosong_check::{DocumentScan, Fact, FactKind};
+use baosong_files::image::WebSize;
 use baosong_files::{FileKind, Limits, SCANNER_VERSION};
 use chrono::Utc;
 use rusqlite::{OptionalExtension, params};
@@ -42,6 +43,17 @@ pub struct AttachmentCleaned {
     pub item: Item,
     pub entry: AttachmentEntry,
     pub removed: Vec<String>,
+}
+
+/// What making a picture's web copy did.
+#[derive(Debug, Clone)]
+pub struct AttachmentDownscaled {
+    pub item: Item,
+    pub entry: AttachmentEntry,
+    /// Width × height as shown, before and after; equal when the picture
+    /// already fitted and nothing changed.
+    pub from: (u32, u32),
+    pub to: (u32, u32),
 }
 
 impl Store {
@@ -197,6 +209,67 @@ impl Store {
         })
     }
 
+    /// 缩小用于网页: replaces a picture with a smaller copy (longest side,
+    /// quality) for the portal. The full-size file stays in the local store
+    /// as the original; earlier revisions keep pointing at it, so restoring
+    /// one brings it back. References in the body follow the new file.
+    pub fn downscale_attachment(
+        &self,
+        id: ItemId,
+        sha256: &str,
+        size: WebSize,
+    ) -> Result<AttachmentDownscaled> {
+        let item = self.get_item(id)?;
+        let (index, old) = find(&item.content, sha256)?;
+        if !old.is_image() {
+            return Err(StoreError::BadAttachment(format!(
+                "“{}”不是图片，不能缩小",
+                old.name
+            )));
+        }
+        let bytes = self.blobs().read(&old.sha256)?;
+        let Some(small) = baosong_files::image::downscale(&bytes, size)? else {
+            let shown = baosong_files::image::dimensions(&bytes)?;
+            return Ok(AttachmentDownscaled {
+                entry: old.clone(),
+                item,
+                from: shown,
+                to: shown,
+            });
+        };
+        let stored = self.blobs().put_bytes(&small.bytes)?;
+        let what = format!(
+            "已缩小：{}×{} → {}×{}",
+            small.from.0, small.from.1, small.to.0, small.to.1
+        );
+        let entry = AttachmentEntry {
+            sha256: stored.sha256.clone(),
+            size: stored.size,
+            media_type: small.kind.media_type().to_owned(),
+            name: with_extension(&old.name, small.kind),
+            original_sha256: Some(old.original_sha256.clone().unwrap_or(old.sha256.clone())),
+            note: [old.note.as_str(), what.as_str()]
+                .iter()
+                .filter(|n| !n.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join("；"),
+            ..old.clone()
+        };
+        self.attachment_scan(&entry);
+        let mut content = item.content.clone();
+        content.attachments[index] = entry.clone();
+        content.body = content.body.replace(&old.body_ref(), &entry.body_ref());
+        let note = format!("缩小图片 {}：{what}（质量 {}）", entry.name, size.quality);
+        let item = self.save_with_note(id, content, Some(item.revision), Some(note))?;
+        Ok(AttachmentDownscaled {
+            item,
+            entry,
+            from: small.from,
+            to: small.to,
+        })
+    }
+
     /// Sets an image's alternative text (图片说明).
     pub fn set_attachment_alt(&self, id: ItemId, sha256: &str, alt: &str) -> Result<Item> {
         let item = self.get_item(id)?;
@@ -307,6 +380,25 @@ fn find<'c>(content: &'c ItemContent, sha256: &str) -> Result<(usize, &'c Attach
     match matches.as_slice() {
         [one] if !sha256.is_empty() => Ok(*one),
         _ => Err(StoreError::NoSuchAttachment(sha256.to_owned())),
+    }
+}
+
+/// `照片.webp` written as JPEG becomes `照片.jpg`; a name whose extension
+/// already fits stays as it is.
+fn with_extension(name: &str, kind: FileKind) -> String {
+    let ext = match kind {
+        FileKind::Png => "png",
+        _ => "jpg",
+    };
+    let (stem, old) = name.rsplit_once('.').unwrap_or((name, ""));
+    let fits = match kind {
+        FileKind::Png => old.eq_ignore_ascii_case("png"),
+        _ => ["jpg", "jpeg"].iter().any(|e| old.eq_ignore_ascii_case(e)),
+    };
+    if fits {
+        name.to_owned()
+    } else {
+        format!("{stem}.{ext}")
     }
 }
 

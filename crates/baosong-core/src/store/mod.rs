@@ -39,7 +39,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
-pub use attachments::{AttachmentAdded, AttachmentCleaned, MAX_ATTACHMENTS};
+pub use attachments::{AttachmentAdded, AttachmentCleaned, AttachmentDownscaled, MAX_ATTACHMENTS};
 pub use checks::{LEXICON_DIR, check_content, load_checker};
 pub use data_dir::{DB_FILE_NAME, resolve_data_dir};
 pub use error::StoreError;

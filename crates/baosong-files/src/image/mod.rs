@@ -13,9 +13,11 @@
 //!   (`xmp` also serves the PDF scanner);
 //! - `gps`: a position, written the Chinese way;
 //! - `scan`: the [`DocumentScan`] for the check engine;
-//! - `strip`: the copy without metadata.
+//! - `strip`: the copy without metadata;
+//! - `downscale`: the web copy, smaller (decoded and re-encoded).
 
 mod container;
+mod downscale;
 mod exif;
 mod gps;
 mod iptc;
@@ -29,6 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{FileError, FileKind};
 
+pub use downscale::{Downscaled, WebSize, dimensions, downscale};
 pub use gps::GpsPosition;
 pub use scan::scan;
 pub use strip::{Stripped, strip};
