@@ -124,6 +124,39 @@ pub async fn clean_attachment(
     .await
 }
 
+/// What 缩小用于网页 did: the change, and the picture's size as shown before
+/// and after (equal when it already fitted and nothing changed).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct AttachmentResized {
+    pub change: AttachmentChange,
+    pub from: [u32; 2],
+    pub to: [u32; 2],
+}
+
+pub async fn downscale_attachment(
+    state: Arc<AppState>,
+    id: String,
+    sha256: String,
+    size: baosong_core::WebSize,
+) -> Result<AttachmentResized, UserError> {
+    run_blocking(state, move |s| {
+        let id = s.resolve_id(&id)?;
+        let d = s.downscale_attachment(id, &sha256, size)?;
+        Ok(AttachmentResized {
+            from: [d.from.0, d.from.1],
+            to: [d.to.0, d.to.1],
+            change: AttachmentChange {
+                changed: d.from != d.to,
+                view: ItemView::from(d.item),
+                entry: d.entry,
+                removed: Vec::new(),
+            },
+        })
+    })
+    .await
+}
+
 pub async fn set_attachment_alt(
     state: Arc<AppState>,
     id: String,

@@ -41,6 +41,7 @@ pub const COMMANDS: &[&str] = &[
     "export_sheet",
     "attach_file",
     "clean_attachment",
+    "downscale_attachment",
     "set_attachment_alt",
     "remove_attachment",
     "import_docx",

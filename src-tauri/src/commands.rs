@@ -426,6 +426,18 @@ pub async fn clean_attachment(
     crate::attachments::clean_attachment(state.inner().clone(), id, sha256).await
 }
 
+/// 缩小用于网页: a smaller copy of a picture replaces it; the full-size one
+/// stays in the local store.
+#[tauri::command]
+pub async fn downscale_attachment(
+    state: Shared<'_>,
+    id: String,
+    sha256: String,
+    size: baosong_core::WebSize,
+) -> Result<crate::attachments::AttachmentResized, UserError> {
+    crate::attachments::downscale_attachment(state.inner().clone(), id, sha256, size).await
+}
+
 #[tauri::command]
 pub async fn set_attachment_alt(
     state: Shared<'_>,

@@ -98,6 +98,7 @@ pub fn run(started: Instant, args: impl IntoIterator<Item = OsString>) -> ExitCo
             commands::export_sheet,
             commands::attach_file,
             commands::clean_attachment,
+            commands::downscale_attachment,
             commands::set_attachment_alt,
             commands::remove_attachment,
             commands::import_docx,

@@ -3,7 +3,8 @@
 // fixtures/done-when.fodt, not by our code — is imported in the real app.
 // Every one of those is flagged (the photo's GPS and camera serial are removed
 // on the way in and the app says so); 一键清理 cleans the document; the item
-// is signed on this computer and submitted; the portal stores the clean files
+// is signed on this computer and submitted (with a large photo scaled down
+// for the web: 缩小用于网页); the portal stores the clean files
 // and its editor page shows them.
 
 import { after, before, test } from 'node:test';
@@ -19,6 +20,9 @@ import { badgeIs, click, firstSignIn, openItem, openPendingReview, sendToHead, s
 const PASSWORD = 'e2e-附件-口令-5120';
 const TITLE = '市教育局召开秋季学期安全工作会议';
 const PHOTO = join(REPO, 'crates', 'baosong-files', 'tests', 'fixtures', 'images', 'gps-serial.jpg');
+/** 2400×1800, 194 KB. */
+const LARGE_PHOTO = join(REPO, 'tests', 'e2e', 'fixtures', 'large-photo.jpg');
+const WIDE = '会场全景.jpg';
 
 const harness = new Harness();
 const portal = new DemoPortal(PASSWORD);
@@ -81,6 +85,18 @@ function attachmentRules(b, name) {
   );
 }
 
+/** Width and height from a JPEG's frame header. */
+function jpegSize(bytes) {
+  let i = 2;
+  while (i + 9 < bytes.length) {
+    const marker = bytes[i + 1];
+    const len = bytes.readUInt16BE(i + 2);
+    if (marker >= 0xc0 && marker <= 0xc3) return [bytes.readUInt16BE(i + 7), bytes.readUInt16BE(i + 5)];
+    i += 2 + len;
+  }
+  return null;
+}
+
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
 test('import a leaky Word document, see everything flagged, clean it, sign, submit, and find the clean files at the portal', async () => {
@@ -140,6 +156,36 @@ test('import a leaky Word document, see everything flagged, clean it, sign, subm
       }, { timeout: 30_000, timeoutMsg: 'the document still has hidden content after 一键清理' });
     });
 
+    await step(harness, b, 'att-4b-web-copy', async () => {
+      const wide = join(harness.dataDir, 'docs', WIDE);
+      writeFileSync(wide, readFileSync(LARGE_PHOTO));
+      await b.execute((s) => document.querySelector(s)?.classList.remove('visually-hidden'), sel('attach-input'));
+      await (await b.$(sel('attach-input'))).setValue(wide);
+      const card = async () => {
+        for (const c of await b.$$(sel('attachment'))) if ((await c.getAttribute('data-name')) === WIDE) return c;
+        return null;
+      };
+      await b.waitUntil(async () => (await card()) !== null, { timeout: 20_000, timeoutMsg: `${WIDE} was not attached` });
+      const inCard = async (id) => {
+        const el = await (await card()).$(sel(id));
+        await el.scrollIntoView({ block: 'center' });
+        await el.waitForClickable({ timeout: 20_000, timeoutMsg: `${id} is not clickable` });
+        return el;
+      };
+      await (await inCard('attachment-resize')).click();
+      await (await inCard('resize-max-side')).selectByAttribute('value', '1280');
+      await (await inCard('resize-apply')).click();
+      await b.waitUntil(
+        async () => {
+          const c = await card();
+          const note = c ? await c.$(sel('attachment-note')) : null;
+          return note !== null && (await note.isExisting()) && (await note.getText()).includes('2400×1800 → 1280×960');
+        },
+        { timeout: 30_000, timeoutMsg: 'the photo was not scaled down to 1280×960' },
+      );
+      await harness.capture(b, 'att-web-copy', { quiet: true });
+    });
+
     await step(harness, b, 'att-5-sign', async () => {
       await click(b, 'check-tab');
       await sendToHead(b, '请签发（含附件）');
@@ -163,7 +209,7 @@ test('import a leaky Word document, see everything flagged, clean it, sign, subm
       const page = await portal.api('GET', '/submissions/changes?limit=100', { token: editor });
       const id = page.changes.at(-1).submission_id;
       const submission = await portal.api('GET', `/submissions/${id}`, { token: editor });
-      assert.equal(submission.attachments.length, 2, JSON.stringify(submission.attachments));
+      assert.equal(submission.attachments.length, 3, JSON.stringify(submission.attachments));
       for (const a of submission.attachments) {
         const res = await fetch(`${portal.url}/api/v1/attachments/${a.sha256}`, {
           headers: { authorization: `Bearer ${editor}` },
@@ -175,6 +221,8 @@ test('import a leaky Word document, see everything flagged, clean it, sign, subm
         for (const leak of ['SN-8848-TEST', 'HUAWEI', 'word/comments.xml', '原定于三月召开']) {
           assert.ok(!text.includes(leak), `${a.name} still holds ${leak}`);
         }
+        // The web copy went to the portal, not the full-size original.
+        if (a.name === WIDE) assert.deepEqual(jpegSize(bytes), [1280, 960], `${WIDE} arrived scaled down`);
       }
       // The editor's page lists both files and shows the photo.
       const html = await portal.editorPage(id);

@@ -14,6 +14,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 import type { Action } from './bindings/Action'
 import type { AppInfo } from './bindings/AppInfo'
 import type { AttachmentChange } from './bindings/AttachmentChange'
+import type { AttachmentResized } from './bindings/AttachmentResized'
 import type { CheckReport } from './bindings/CheckReport'
 import type { ExportedSheet } from './bindings/ExportedSheet'
 import type { ColumnRef } from './bindings/ColumnRef'
@@ -41,6 +42,7 @@ import type { SigningKeyStatus } from './bindings/SigningKeyStatus'
 import type { SyncEvent } from './bindings/SyncEvent'
 import type { SyncOverview } from './bindings/SyncOverview'
 import type { UserError } from './bindings/UserError'
+import type { WebSize } from './bindings/WebSize'
 
 /** The page size of the item list. */
 export const PAGE_SIZE = 50
@@ -350,6 +352,11 @@ export function attachFile(id: ItemId, file: File, keepMetadata = false): Promis
 /** 一键清理: comments, tracked changes, hidden text, personal properties; image metadata. */
 export function cleanAttachment(id: ItemId, sha256: string): Promise<AttachmentChange> {
   return call<AttachmentChange>('clean_attachment', { id, sha256 })
+}
+
+/** 缩小用于网页: a smaller copy (longest side, JPEG quality) replaces the picture; the original stays local. */
+export function downscaleAttachment(id: ItemId, sha256: string, size: WebSize): Promise<AttachmentResized> {
+  return call<AttachmentResized>('downscale_attachment', { id, sha256, size })
 }
 
 export function setAttachmentAlt(id: ItemId, sha256: string, alt: string): Promise<ItemView> {

@@ -100,6 +100,10 @@ function mount(calls: Array<[string, unknown]>, changed: ItemView[]) {
     }
     if (cmd === 'attach_file') return { view: view([DOCX, PHOTO], 4), entry: PHOTO, removed: [], changed: true }
     if (cmd === 'set_attachment_alt') return view([DOCX, { ...PHOTO, alt: '会议现场' }], 4)
+    if (cmd === 'downscale_attachment') {
+      const small = { ...PHOTO, sha256: 'e'.repeat(64), size: 300 << 10 }
+      return { change: { view: view([DOCX, small], 4), entry: small, removed: [], changed: true }, from: [4000, 3000], to: [1280, 960] }
+    }
     throw `command ${cmd} not found`
   })
   const root = document.createElement('div')
@@ -168,6 +172,34 @@ describe('AttachmentsPane', () => {
     expect(sent).toBeDefined()
     expect(Array.from(sent![1] as Uint8Array)).toEqual([0xff, 0xd8, 0xff, 0xe0])
     expect(changed).toHaveLength(3)
+    app.unmount()
+  })
+
+  it('makes a web copy of a picture with the size and quality chosen', async () => {
+    const calls: Array<[string, unknown]> = []
+    const changed: ItemView[] = []
+    const { root, app } = mount(calls, changed)
+    await settle()
+    const items = q(root, 'attachment')
+    // Only pictures can be scaled down.
+    expect(items[0]!.querySelector('[data-testid="attachment-resize"]')).toBeNull()
+    ;(items[1]!.querySelector('[data-testid="attachment-resize"]') as HTMLElement).click()
+    await settle()
+    const side = q(root, 'resize-max-side')[0] as HTMLSelectElement
+    expect(side.value).toBe('1920')
+    side.value = '1280'
+    side.dispatchEvent(new Event('change'))
+    const quality = q(root, 'resize-quality')[0] as HTMLInputElement
+    quality.value = '70'
+    quality.dispatchEvent(new Event('input'))
+    q(root, 'resize-apply')[0]!.click()
+    await settle()
+    expect(calls).toContainEqual([
+      'downscale_attachment',
+      { id: ITEM, sha256: PHOTO.sha256, size: { max_side: 1280, quality: 70 } },
+    ])
+    expect(changed.at(-1)!.item.content.attachments[1]!.sha256).toBe('e'.repeat(64))
+    expect(q(root, 'resize-form')).toHaveLength(0)
     app.unmount()
   })
 })
