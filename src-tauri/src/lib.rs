@@ -12,6 +12,7 @@ mod args;
 pub mod attachments;
 mod command_names;
 pub mod commands;
+pub mod navigation;
 pub mod record;
 pub mod review;
 pub mod state;
@@ -55,6 +56,7 @@ pub fn run(started: Instant, args: impl IntoIterator<Item = OsString>) -> ExitCo
     let for_setup = state.clone();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
+        .plugin(navigation::guard())
         .manage(state)
         .setup(move |app| {
             // The sync worker, the stored sign-in and the keyring self-test.

@@ -135,6 +135,22 @@ test('an item written in Chinese survives a restart and is found by a two-charac
         });
         assert.equal((await rowTexts(b)).length, 1);
       });
+      // A script (or a link, or a file dropped outside a drop zone) cannot
+      // take the window away from the app: the navigation guard refuses it.
+      await step(harness, b, '2-navigation-blocked', async () => {
+        const home = await b.execute(() => location.href);
+        for (const target of ['https://www.gov.cn/', 'file:///etc/hostname']) {
+          await b.execute((t) => {
+            location.href = t;
+          }, target);
+          await sleep(1500);
+          assert.equal(await b.execute(() => location.href), home, `the window went to ${target}`);
+          assert.ok(await (await b.$(sel('item-list'))).isExisting(), 'the app is still there');
+        }
+        // WebKit itself refuses file:// from the app's scheme; a web address
+        // reaches the guard, which says so.
+        assert.match(harness.log, /blocked navigation to https:\/\/www\.gov\.cn/);
+      });
     }),
   );
 

@@ -327,6 +327,8 @@ export const en: Record<MessageKey, string> = {
   'field.attachment': 'File',
   'import.button': 'Import Word…',
   'import.label': 'Import a Word/WPS document (.docx) as a new draft',
+  'import.dropHint': 'Drop to import the Word document as a new draft',
+  'import.dropOnlyDocx': 'Only Word documents (.docx) can be dropped on the list; drop pictures and other files on an item\'s Files tab',
   'import.done': 'Imported "{title}"',
   'import.images': '{n} image(s) from the document attached',
   'import.note': 'Import note: {note}',

@@ -323,6 +323,8 @@ export const zhCN = {
   'field.attachment': '附件',
   'import.button': '导入 Word…',
   'import.label': '导入 Word/WPS 文档（.docx）为新稿件',
+  'import.dropHint': '松开鼠标，把 Word 文档导入为新稿件',
+  'import.dropOnlyDocx': '稿件列表只接受 Word 文档（.docx）导入；图片等附件请拖到稿件的“附件”页',
   'import.done': '已导入“{title}”',
   'import.images': '文档中的 {n} 张图片已作为附件',
   'import.note': '导入提示：{note}',
