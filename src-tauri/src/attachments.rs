@@ -202,23 +202,11 @@ pub async fn import_docx(
     .await
 }
 
-/// Images larger than this are not inlined in the preview (their alt text shows).
-const MAX_PREVIEW_IMAGE_BYTES: u64 = 8 * 1024 * 1024;
-
-/// The preview HTML with the item's images placed as `data:` URLs.
-pub fn place_images(
-    store: &baosong_core::Store,
-    attachments: &[AttachmentEntry],
-    html: &str,
-) -> String {
-    use base64::Engine;
+/// The preview HTML with the item's pictures placed as `picture://`
+/// addresses (see `crate::pictures`); other files keep their reference.
+pub fn place_images(attachments: &[AttachmentEntry], html: &str) -> String {
     baosong_core::render::place_attachments(html, |sha| {
         let a = attachments.iter().find(|a| a.sha256 == sha)?;
-        if !a.is_image() || a.size > MAX_PREVIEW_IMAGE_BYTES {
-            return None;
-        }
-        let bytes = store.blobs().read(sha).ok()?;
-        let data = base64::engine::general_purpose::STANDARD.encode(bytes);
-        Some(format!("data:{};base64,{data}", a.media_type))
+        a.is_image().then(|| crate::pictures::url(sha))
     })
 }

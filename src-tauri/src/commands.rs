@@ -111,7 +111,6 @@ pub async fn render_preview(
         let Some(id) = id else { return Ok(html) };
         let item = s.get_item(s.resolve_id(&id)?)?;
         Ok(crate::attachments::place_images(
-            s,
             &item.content.attachments,
             &html,
         ))

@@ -13,6 +13,7 @@ pub mod attachments;
 mod command_names;
 pub mod commands;
 pub mod navigation;
+mod pictures;
 pub mod record;
 pub mod review;
 pub mod state;
@@ -57,6 +58,7 @@ pub fn run(started: Instant, args: impl IntoIterator<Item = OsString>) -> ExitCo
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
         .plugin(navigation::guard())
+        .register_asynchronous_uri_scheme_protocol(pictures::SCHEME, pictures::handle)
         .manage(state)
         .setup(move |app| {
             // The sync worker, the stored sign-in and the keyring self-test.

@@ -186,6 +186,26 @@ test('import a leaky Word document, see everything flagged, clean it, sign, subm
       await harness.capture(b, 'att-web-copy', { quiet: true });
     });
 
+    await step(harness, b, 'att-4c-preview-shows-the-picture', async () => {
+      // The imported photo is placed in the body; the preview loads it from
+      // the local store through picture:// (allowed by the CSP for images).
+      // The editor shows it too (and keeps it: the first edit used to drop it).
+      await b.waitUntil(
+        () => b.execute(() => [...document.querySelectorAll('img.body-picture')].some((i) => i.complete && i.naturalWidth > 0)),
+        { timeout: 20_000, timeoutMsg: 'the editor does not show the placed photo' },
+      );
+      await click(b, 'preview-tab');
+      await b.waitUntil(
+        () =>
+          b.execute((s) => {
+            const img = document.querySelector(`${s} img`);
+            return img !== null && img.getAttribute('src').startsWith('picture://') && img.complete && img.naturalWidth > 0;
+          }, sel('preview')),
+        { timeout: 20_000, timeoutMsg: 'the preview does not show the photo from picture://' },
+      );
+      await click(b, 'attachments-tab');
+    });
+
     await step(harness, b, 'att-5-sign', async () => {
       await click(b, 'check-tab');
       await sendToHead(b, '请签发（含附件）');

@@ -191,6 +191,16 @@ impl BlobStore {
         Ok(bytes)
     }
 
+    /// A stored picture for showing (the app's preview): its bytes, verified,
+    /// and its media type, judged from the bytes. `None` for anything that
+    /// is not a JPEG, PNG or WebP picture, so a document is never handed to
+    /// the web view as an image.
+    pub fn read_image(&self, sha256: &str) -> Result<Option<(Vec<u8>, &'static str)>, BlobError> {
+        let bytes = self.read(sha256)?;
+        let kind = baosong_files::FileKind::detect("", &bytes);
+        Ok(kind.is_image().then(|| (bytes, kind.media_type())))
+    }
+
     /// Re-hashes a stored blob by streaming it.
     pub fn verify(&self, sha256: &str) -> Result<(), BlobError> {
         let path = self.path(sha256)?;
@@ -252,6 +262,18 @@ mod tests {
             store.path("../etc/passwd"),
             Err(BlobError::BadHash(_))
         ));
+    }
+
+    #[test]
+    fn only_pictures_are_read_as_images() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::new(dir.path());
+        let png = store.put_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+        let html = store.put_bytes(b"<svg onload=alert(1)>").unwrap();
+        let (bytes, media) = store.read_image(&png.sha256).unwrap().unwrap();
+        assert_eq!(media, "image/png");
+        assert!(bytes.starts_with(b"\x89PNG"));
+        assert_eq!(store.read_image(&html.sha256).unwrap(), None);
     }
 
     #[test]

@@ -44,7 +44,7 @@ import { redoDepth, undoDepth } from '@milkdown/kit/prose/history'
 import type { EditorState } from '@milkdown/kit/prose/state'
 import { Plugin, PluginKey } from '@milkdown/kit/prose/state'
 import type { EditorView } from '@milkdown/kit/prose/view'
-import { $prose, callCommand } from '@milkdown/kit/utils'
+import { $prose, $remark, callCommand } from '@milkdown/kit/utils'
 
 import './frozenPrototype'
 
@@ -114,6 +114,60 @@ const watchKey = new PluginKey('BAOSONG_WATCH')
 // empty, so that plugin is left out: blank lines fold as in any Markdown.
 const preserveEmptyLine: unknown[] = [remarkPreserveEmptyLinePlugin, ...remarkPreserveEmptyLinePlugin]
 const commonmarkPreset = commonmark.filter((plugin) => !preserveEmptyLine.includes(plugin))
+
+// Pictures placed in the body (`![说明](attachment:<sha256>)`, from a Word
+// import or the 附件 tab) must survive the editor. Milkdown 7.22's image node
+// requires a string title, but remark gives `null` when the Markdown has none,
+// so ProseMirror refuses the node and the picture silently vanished from the
+// draft on the first save. Giving every image an empty title keeps it; the
+// serialiser writes no title for an empty one.
+interface MdastNode {
+  type: string
+  title?: string | null
+  children?: MdastNode[]
+}
+
+function fillImageTitles(node: MdastNode): void {
+  if ((node.type === 'image' || node.type === 'imageReference') && node.title == null) node.title = ''
+  node.children?.forEach(fillImageTitles)
+}
+
+const imageTitles = $remark('baosongImageTitles', () => () => (tree: unknown) => {
+  fillImageTitles(tree as MdastNode)
+})
+
+/**
+ * Shows a placed picture from the local store: `attachment:<sha256>` is
+ * served by the app as `picture://localhost/<sha256>` (see
+ * src-tauri/src/pictures.rs). Any other address is shown as its alt text:
+ * the CSP loads no remote images.
+ */
+export function pictureSrc(src: string): string | null {
+  const m = /^attachment:([0-9a-f]{64})$/.exec(src)
+  if (!m) return null
+  const windows = typeof navigator !== 'undefined' && /Windows/.test(navigator.userAgent)
+  return windows ? `http://picture.localhost/${m[1]}` : `picture://localhost/${m[1]}`
+}
+
+const pictureView = $prose(
+  () =>
+    new Plugin({
+      key: new PluginKey('BAOSONG_PICTURES'),
+      props: {
+        nodeViews: {
+          image: (node) => {
+            const img = document.createElement('img')
+            const src = pictureSrc(String(node.attrs.src ?? ''))
+            if (src) img.src = src
+            img.alt = String(node.attrs.alt ?? '')
+            img.className = 'body-picture'
+            img.dataset.ref = String(node.attrs.src ?? '')
+            return { dom: img }
+          },
+        },
+      },
+    }),
+)
 
 function isEmptyDoc(state: EditorState): boolean {
   const { doc } = state
@@ -220,12 +274,14 @@ export async function createBodyEditor(root: HTMLElement, options: BodyEditorOpt
       }))
       ctx.get(listenerCtx).blur(() => options.onBlur?.())
     })
+    .use(imageTitles)
     .use(commonmarkPreset)
     .use(gfm)
     .use(history)
     .use(listener)
     .use(watch)
     .use(checks)
+    .use(pictureView)
     .create()
 
   const view = (): EditorView => editor.ctx.get(editorViewCtx)
