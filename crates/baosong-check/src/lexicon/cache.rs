@@ -89,6 +89,9 @@ pub fn to_bytes(lex: &CompiledLexicon) -> Vec<u8> {
 pub(crate) struct Reader<'a>(&'a [u8]);
 
 impl<'a> Reader<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Reader<'a> {
+        Reader(bytes)
+    }
     fn take(&mut self, n: usize) -> Result<&'a [u8], LexiconError> {
         if self.0.len() < n {
             return Err(LexiconError::BadCache);
@@ -127,7 +130,7 @@ impl<'a> Reader<'a> {
 }
 
 pub fn from_bytes(bytes: &[u8]) -> Result<CompiledLexicon, LexiconError> {
-    let mut r = Reader(bytes);
+    let mut r = Reader::new(bytes);
     if r.take(4)? != MAGIC || r.u32()? != FORMAT {
         return Err(LexiconError::BadCache);
     }

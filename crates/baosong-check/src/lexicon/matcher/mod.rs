@@ -11,10 +11,11 @@
 //!    whether any term can start here: one lookup in a table that stays in
 //!    cache rejects most positions;
 //! 3. only then is the trie ([`trie`]) walked from this position; the
-//!    longest term found is the match, and the scan resumes after it. A
-//!    second bitmap, of the pairs at a term's second and third characters,
-//!    spares the walk its second hash lookup (a cache miss) where no term
-//!    can go on — in the benchmark, most walks end after two characters.
+//!    longest term found is the match, and the scan resumes after it. The
+//!    pair's rank in the bitmap indexes its depth-2 node in a dense array,
+//!    and a second bitmap, of the pairs at a term's second and third
+//!    characters, spares most walks any lookup in the large edge table (a
+//!    cache miss) — in the benchmark, most walks end after two characters.
 //!
 //! That is leftmost-longest by construction (the first position where a
 //! term starts, the longest term there) — the matches daachorse and
@@ -29,7 +30,7 @@ mod stored;
 mod trie;
 
 use codes::{ABSENT, Codes, decode};
-use pairs::Pairs;
+use pairs::{Pair, Pairs};
 use trie::{NONE, Trie};
 
 pub use stored::{read, write};
@@ -38,6 +39,11 @@ pub struct Matcher {
     codes: Codes,
     /// Codes of a term's first and second characters.
     pairs: Pairs,
+    /// `[node, value]` of the depth-2 node of each pair in `pairs`, by rank.
+    second: Vec<[u32; 2]>,
+    /// Whether any term is one character long (else a position whose pair
+    /// is absent needs no further look).
+    singles: bool,
     /// Codes of a term's second and third characters.
     next_pairs: Pairs,
     trie: Trie,
@@ -62,14 +68,31 @@ impl Matcher {
                     next_pairs.add(b, c);
                 }
                 (Some(a), Some(b), None) => pairs.add(a, b),
-                (Some(a), None, _) => pairs.add_row(a),
+                (Some(_), None, _) => {}
                 _ => continue,
             }
             trie.insert(key.chars().map(|c| codes.of(c)), value);
         }
+        Matcher::assemble(codes, pairs, next_pairs, trie)
+    }
+
+    /// Completes a matcher from its stored parts: the ranks, the depth-2
+    /// array and the one-character flag are derived, not stored.
+    fn assemble(codes: Codes, mut pairs: Pairs, next_pairs: Pairs, trie: Trie) -> Matcher {
+        pairs.finish();
+        let second = pairs
+            .present()
+            .map(|(a, b)| match trie.first(a) {
+                [0, _] => [0, NONE],
+                [node, _] => trie.step(node, b),
+            })
+            .collect();
+        let singles = trie.root.iter().any(|&[_, value]| value != NONE);
         Matcher {
             codes,
             pairs,
+            second,
+            singles,
             next_pairs,
             trie,
         }
@@ -87,27 +110,53 @@ impl Matcher {
         while i < n {
             let next = i + len;
             let (b, next_len) = self.code_at(bytes, next);
-            if a != ABSENT
-                && self.pairs.may_start(a, b)
-                && let Some((end, value)) = self.longest(bytes, i, a, len)
-            {
-                f(i, end, value);
-                i = end;
-                (a, len) = self.code_at(bytes, end);
-                continue;
+            if a != ABSENT {
+                let found = match self.pairs.lookup(a, b) {
+                    Pair::At(k) => {
+                        let second = self.second.get(k).copied();
+                        self.longest(bytes, i, (a, len), (b, next_len), second)
+                    }
+                    Pair::Unknown => self.longest(bytes, i, (a, len), (b, next_len), None),
+                    Pair::Absent if self.singles => match self.trie.first(a) {
+                        [_, NONE] => None,
+                        [_, value] => Some((next, value)),
+                    },
+                    Pair::Absent => None,
+                };
+                if let Some((end, value)) = found {
+                    f(i, end, value);
+                    i = end;
+                    (a, len) = self.code_at(bytes, end);
+                    continue;
+                }
             }
             (i, a, len) = (next, b, next_len);
         }
     }
 
-    /// The longest term at byte `start`, whose first character (`len`
-    /// bytes) has code `a`: (end, value).
+    /// The longest term at byte `start`, whose first two characters have
+    /// (code, byte length) `a` and `b`; `second` is the depth-2 node when
+    /// the pair bitmap knew it. Returns (end, value).
     #[inline(always)]
-    fn longest(&self, bytes: &[u8], start: usize, a: u32, len: usize) -> Option<(usize, u32)> {
+    fn longest(
+        &self,
+        bytes: &[u8],
+        start: usize,
+        (a, a_len): (u32, usize),
+        (b, b_len): (u32, usize),
+        second: Option<[u32; 2]>,
+    ) -> Option<(usize, u32)> {
         let [mut node, value] = self.trie.first(a);
-        let mut pos = start + len;
+        let mut pos = start + a_len;
         let mut best = (value != NONE).then_some((pos, value));
         let (mut prev, mut depth) = (a, 1);
+        if let Some([child, value]) = second {
+            pos += b_len;
+            if value != NONE {
+                best = Some((pos, value));
+            }
+            (node, prev, depth) = (child, b, 2);
+        }
         while node != 0 {
             let (code, code_len) = self.code_at(bytes, pos);
             if code == ABSENT || (depth == 2 && !self.next_pairs.may_start(prev, code)) {
@@ -137,6 +186,7 @@ impl Matcher {
     pub fn heap_bytes(&self) -> usize {
         self.codes.heap_bytes()
             + self.pairs.heap_bytes()
+            + self.second.capacity() * 8
             + self.next_pairs.heap_bytes()
             + self.trie.heap_bytes()
     }
@@ -183,6 +233,43 @@ mod tests {
                 .collect();
             proptest::prop_assert_eq!(matches(&keys, &text), want);
         }
+    }
+
+    /// 1,500 distinct characters: codes beyond the pair bitmap take the
+    /// trie-only path. Also checks that the stored form matches the same.
+    #[test]
+    fn many_characters_and_stored_form() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: u32| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            char::from_u32(0x4E00 + (seed % u64::from(n)) as u32).unwrap_or('一')
+        };
+        let keys: std::collections::BTreeSet<String> = (0..20_000)
+            .map(|k| (0..1 + k % 4).map(|_| next(1500)).collect())
+            .collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let text: String = (0..50_000).map(|_| next(1600)).collect();
+        let ac = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&keys)
+            .unwrap();
+        let want: Vec<(usize, usize, u32)> = ac
+            .find_iter(&text)
+            .map(|m| (m.start(), m.end(), m.pattern().as_u32()))
+            .collect();
+        assert!(want.len() > 1000);
+        let m = Matcher::build(keys.iter().enumerate().map(|(i, k)| (*k, i as u32)));
+        let mut got = Vec::new();
+        m.find(&text, |s, e, v| got.push((s, e, v)));
+        assert!(got == want, "same matches as aho-corasick");
+        let mut bytes = Vec::new();
+        write(&m, &mut bytes);
+        let back = read(&mut crate::lexicon::cache::Reader::new(&bytes)).unwrap();
+        let mut again = Vec::new();
+        back.find(&text, |s, e, v| again.push((s, e, v)));
+        assert!(again == want, "the stored form matches the same");
     }
 
     #[test]

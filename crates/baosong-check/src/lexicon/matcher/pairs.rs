@@ -4,14 +4,29 @@
 //!
 //! The bitmap covers the [`SIDE`] most frequent codes (128 KiB, so it stays
 //! in the CPU's L2 cache); a pair with a rarer character always answers
-//! "maybe" and the trie decides. A term of one character marks its whole row.
+//! "maybe" and the trie decides. A pair that is there also has a rank (the
+//! number of set bits before it, from a count kept per word), which numbers
+//! the trie's depth-2 nodes densely: the matcher finds the node in a small
+//! array instead of the large edge table.
 
 /// Codes covered in each dimension.
 pub const SIDE: u32 = 1024;
 
+/// What the bitmap says about a pair of codes.
+pub enum Pair {
+    /// No term starts with it.
+    Absent,
+    /// The `k`-th pair present, in (a, b) order.
+    At(usize),
+    /// A code beyond the bitmap: ask the trie.
+    Unknown,
+}
+
 pub struct Pairs {
     /// `side * side` bits, row-major: bit `a * side + b`.
     words: Box<[u64]>,
+    /// Set bits before each word.
+    ranks: Box<[u32]>,
     /// log2 of the side (the side is a power of two, at most [`SIDE`]).
     shift: u32,
 }
@@ -23,8 +38,23 @@ impl Pairs {
         let shift = side.trailing_zeros();
         Pairs {
             words: vec![0u64; ((side * side) as usize).div_ceil(64)].into_boxed_slice(),
+            ranks: Box::new([]),
             shift,
         }
+    }
+
+    /// Counts the set bits for [`Pairs::lookup`], once all pairs are added.
+    pub fn finish(&mut self) {
+        let mut total = 0;
+        self.ranks = self
+            .words
+            .iter()
+            .map(|w| {
+                let before = total;
+                total += w.count_ones();
+                before
+            })
+            .collect();
     }
 
     /// Rebuilds a bitmap from its words (from a cache), checking its size.
@@ -32,10 +62,13 @@ impl Pairs {
         if shift > SIDE.trailing_zeros() || words.len() != (1usize << (2 * shift)).div_ceil(64) {
             return Err(());
         }
-        Ok(Pairs {
+        let mut pairs = Pairs {
             words: words.into_boxed_slice(),
+            ranks: Box::new([]),
             shift,
-        })
+        };
+        pairs.finish();
+        Ok(pairs)
     }
 
     fn side(&self) -> u32 {
@@ -50,14 +83,36 @@ impl Pairs {
         }
     }
 
-    /// Records a one-character term `a`: any pair starting with it.
-    pub fn add_row(&mut self, a: u32) {
-        if a < self.side() {
-            let row = (a << self.shift) as usize;
-            for bit in row..row + self.side() as usize {
-                self.words[bit / 64] |= 1 << (bit % 64);
-            }
+    /// Whether a term starts with codes `a`, `b`, and if so the pair's rank.
+    #[inline(always)]
+    pub fn lookup(&self, a: u32, b: u32) -> Pair {
+        let side = self.side();
+        if a >= side || b >= side {
+            return Pair::Unknown;
         }
+        let bit = (a << self.shift | b) as usize;
+        let (Some(&word), Some(&rank)) = (self.words.get(bit / 64), self.ranks.get(bit / 64))
+        else {
+            return Pair::Unknown;
+        };
+        if word >> (bit % 64) & 1 == 0 {
+            return Pair::Absent;
+        }
+        let below = word & ((1u64 << (bit % 64)) - 1);
+        Pair::At(rank as usize + below.count_ones() as usize)
+    }
+
+    /// The pairs present, in rank order.
+    pub fn present(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let shift = self.shift;
+        self.words.iter().enumerate().flat_map(move |(w, &word)| {
+            (0..64).filter(move |k| word >> k & 1 != 0).map(move |k| {
+                (
+                    (w * 64 + k) as u32 >> shift,
+                    (w * 64 + k) as u32 & ((1 << shift) - 1),
+                )
+            })
+        })
     }
 
     /// Whether a term may start with codes `a`, `b`.
@@ -82,7 +137,7 @@ impl Pairs {
     }
 
     pub fn heap_bytes(&self) -> usize {
-        self.words.len() * 8
+        self.words.len() * 8 + self.ranks.len() * 4
     }
 }
 
@@ -91,16 +146,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pairs_rows_and_rare_codes() {
+    fn pairs_ranks_and_rare_codes() {
         let mut p = Pairs::new(3000);
-        p.add(1, 2);
-        p.add_row(3);
+        for (a, b) in [(1, 2), (3, 999), (0, 70), (1, 1)] {
+            p.add(a, b);
+        }
+        p.finish();
         assert!(p.may_start(1, 2));
         assert!(!p.may_start(2, 1));
-        assert!(p.may_start(3, 999));
         assert!(p.may_start(SIDE, 1), "beyond the bitmap: maybe");
+        let rank = |a, b| match p.lookup(a, b) {
+            Pair::At(k) => Some(k),
+            _ => None,
+        };
+        assert_eq!(
+            [rank(0, 70), rank(1, 1), rank(1, 2), rank(3, 999)],
+            [0, 1, 2, 3].map(Some)
+        );
+        assert!(matches!(p.lookup(2, 1), Pair::Absent));
+        assert!(matches!(p.lookup(1, SIDE), Pair::Unknown));
+        let all: Vec<_> = p.present().collect();
+        assert_eq!(all, [(0, 70), (1, 1), (1, 2), (3, 999)]);
         let q = Pairs::from_words(p.shift(), p.words().to_vec()).unwrap();
-        assert!(q.may_start(1, 2) && !q.may_start(2, 1));
+        assert!(matches!(q.lookup(3, 999), Pair::At(3)));
         assert!(Pairs::from_words(p.shift(), vec![0; 3]).is_err());
     }
 }

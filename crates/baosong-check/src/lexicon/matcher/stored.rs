@@ -72,10 +72,6 @@ pub fn read(r: &mut Reader) -> Result<Matcher, ()> {
         .map(|s| [s[0], s[1], s[2], s[3]])
         .collect();
     let edges = Edges::from_slots(slots, max_probe, nodes)?;
-    Ok(Matcher {
-        codes,
-        pairs,
-        next_pairs,
-        trie: Trie { root, edges, nodes },
-    })
+    let trie = Trie { root, edges, nodes };
+    Ok(Matcher::assemble(codes, pairs, next_pairs, trie))
 }
