@@ -92,7 +92,7 @@ impl<'a> Reader<'a> {
     pub(crate) fn new(bytes: &'a [u8]) -> Reader<'a> {
         Reader(bytes)
     }
-    fn take(&mut self, n: usize) -> Result<&'a [u8], LexiconError> {
+    pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8], LexiconError> {
         if self.0.len() < n {
             return Err(LexiconError::BadCache);
         }

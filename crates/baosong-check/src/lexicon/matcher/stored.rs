@@ -45,6 +45,24 @@ pub fn write(m: &Matcher, out: &mut Vec<u8>) {
     put_u32s(out, slots.len() * 4, slots.iter().flatten().copied());
 }
 
+/// What [`put_u32s`] wrote, read straight into groups of `N` (the edge
+/// table is 8 MiB: no intermediate copy, so a cached lexicon loads fast).
+fn read_groups<const N: usize>(r: &mut Reader) -> Result<Vec<[u32; N]>, ()> {
+    let n = r.u32().map_err(drop)? as usize;
+    if n % N != 0 {
+        return Err(());
+    }
+    let bytes = r.take(n.checked_mul(4).ok_or(())?).map_err(drop)?;
+    Ok(bytes
+        .chunks_exact(4 * N)
+        .map(|g| {
+            std::array::from_fn(|k| {
+                u32::from_le_bytes([g[4 * k], g[4 * k + 1], g[4 * k + 2], g[4 * k + 3]])
+            })
+        })
+        .collect())
+}
+
 pub fn read(r: &mut Reader) -> Result<Matcher, ()> {
     let chars: Vec<char> = r
         .u32s()
@@ -56,21 +74,13 @@ pub fn read(r: &mut Reader) -> Result<Matcher, ()> {
     let codes = Codes::from_chars(chars)?;
     let pairs = read_pairs(r)?;
     let next_pairs = read_pairs(r)?;
-    let root = r.u32s().map_err(drop)?;
+    let root: Box<[[u32; 2]]> = read_groups::<2>(r)?.into_boxed_slice();
     let nodes = r.u32().map_err(drop)?;
     let max_probe = r.u32().map_err(drop)?;
-    let flat = r.u32s().map_err(drop)?;
-    if flat.len() % 4 != 0 || root.len() != codes.len() * 2 {
+    let slots = read_groups::<4>(r)?;
+    if root.len() != codes.len() || root.iter().any(|&[n, _]| n > nodes) {
         return Err(());
     }
-    let root: Box<[[u32; 2]]> = root.chunks_exact(2).map(|s| [s[0], s[1]]).collect();
-    if root.iter().any(|&[n, _]| n > nodes) {
-        return Err(());
-    }
-    let slots = flat
-        .chunks_exact(4)
-        .map(|s| [s[0], s[1], s[2], s[3]])
-        .collect();
     let edges = Edges::from_slots(slots, max_probe, nodes)?;
     let trie = Trie { root, edges, nodes };
     Ok(Matcher::assemble(codes, pairs, next_pairs, trie))
