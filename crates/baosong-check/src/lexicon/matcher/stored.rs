@@ -49,7 +49,7 @@ pub fn write(m: &Matcher, out: &mut Vec<u8>) {
 /// table is 8 MiB: no intermediate copy, so a cached lexicon loads fast).
 fn read_groups<const N: usize>(r: &mut Reader) -> Result<Vec<[u32; N]>, ()> {
     let n = r.u32().map_err(drop)? as usize;
-    if n % N != 0 {
+    if !n.is_multiple_of(N) {
         return Err(());
     }
     let bytes = r.take(n.checked_mul(4).ok_or(())?).map_err(drop)?;
