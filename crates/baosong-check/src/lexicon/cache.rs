@@ -208,4 +208,32 @@ mod tests {
         flipped[4] ^= 0xFF;
         assert!(from_bytes(&flipped).is_err());
     }
+
+    /// Any byte of the matcher changed: refused, or loaded and still safe to
+    /// run (it may find other things, but must not panic or hang).
+    #[test]
+    fn tampered_matchers_never_panic() {
+        let src = parse(
+            "t",
+            "攻府	misstatement
+政府办
+办公
+公
+"
+            .as_bytes(),
+        )
+        .unwrap();
+        let bytes = to_bytes(&CompiledLexicon::compile(src).unwrap());
+        for at in (20..bytes.len()).step_by(7) {
+            for flip in [0x01, 0x80, 0xFF] {
+                let mut b = bytes.clone();
+                b[at] ^= flip;
+                if let Ok(lex) = from_bytes(&b) {
+                    lex.find("攻府与政府办公室的办公", |s, e, _| {
+                        assert!(s < e)
+                    });
+                }
+            }
+        }
+    }
 }

@@ -103,7 +103,8 @@ impl Edges {
     /// Rebuilds a table from its slots (from a cache). Every parent and
     /// child must be a node (`1..=nodes`); the slot count a power of two.
     pub fn from_slots(slots: Vec<[u32; 4]>, max_probe: u32, nodes: u32) -> Result<Edges, ()> {
-        if !slots.len().is_power_of_two() || max_probe as usize >= slots.len() {
+        // At least two slots: the hash keeps the top log2(len) bits of 64.
+        if !slots.len().is_power_of_two() || slots.len() < 2 || max_probe as usize >= slots.len() {
             return Err(());
         }
         let node = |n: u32| (1..=nodes).contains(&n);
