@@ -91,13 +91,15 @@ impl Pairs {
             return Pair::Unknown;
         }
         let bit = (a << self.shift | b) as usize;
-        let (Some(&word), Some(&rank)) = (self.words.get(bit / 64), self.ranks.get(bit / 64))
-        else {
+        let Some(&word) = self.words.get(bit / 64) else {
             return Pair::Unknown;
         };
         if word >> (bit % 64) & 1 == 0 {
-            return Pair::Absent;
+            return Pair::Absent; // the common case: the rank is not read
         }
+        let Some(&rank) = self.ranks.get(bit / 64) else {
+            return Pair::Unknown;
+        };
         let below = word & ((1u64 << (bit % 64)) - 1);
         Pair::At(rank as usize + below.count_ones() as usize)
     }
