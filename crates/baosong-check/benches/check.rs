@@ -130,7 +130,37 @@ fn lexicon_pass(c: &mut Criterion, terms: &[String], text: &str) {
         .build(terms)
         .unwrap();
 
+    // The engine's path before the custom matcher (issue 3, first round):
+    // the same folding, daachorse with the entry index as value, hits collected.
+    let entries: Vec<String> = terms.to_vec();
+    let previous: daachorse::CharwiseDoubleArrayAhoCorasick<u32> =
+        CharwiseDoubleArrayAhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build_with_values(terms.iter().enumerate().map(|(i, t)| (t, i as u32)))
+            .unwrap();
+    let previous_path = |text: &str| {
+        let folded = Folded::new(text);
+        let mut hits = Vec::new();
+        for m in previous.leftmost_find_iter(&folded.text) {
+            if let Some(e) = entries.get(m.value() as usize) {
+                hits.push((m.start(), m.end(), e));
+            }
+        }
+        hits.len()
+    };
+
     let matches = set.scan(&Folded::new(text).text).len();
+    assert_eq!(matches, previous_path(text));
+    let engine: Vec<(usize, usize)> = set
+        .scan(&Folded::new(text).text)
+        .iter()
+        .map(|h| (h.start, h.end))
+        .collect();
+    let reference: Vec<(usize, usize)> = charwise
+        .leftmost_find_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    assert!(engine == reference, "the engine finds daachorse's matches");
     let raw: usize = charwise.leftmost_find_iter(text).count();
     assert_eq!(matches, raw, "the engine and raw daachorse agree");
     assert_eq!(bytewise.leftmost_find_iter(text).count(), raw);
@@ -140,8 +170,14 @@ fn lexicon_pass(c: &mut Criterion, terms: &[String], text: &str) {
     let mut g = c.benchmark_group("lexicon_pass_100k_terms_10MB");
     g.throughput(Throughput::Bytes(text.len() as u64));
     g.sample_size(10);
-    g.bench_function("engine (fold + daachorse charwise + allow/nesting)", |b| {
+    g.bench_function("engine (fold + pair bitmap + trie + allow/nesting)", |b| {
         b.iter(|| set.scan(&Folded::new(black_box(text)).text).len())
+    });
+    g.bench_function("previous engine path (fold + daachorse charwise)", |b| {
+        b.iter(|| previous_path(black_box(text)))
+    });
+    g.bench_function("folding alone", |b| {
+        b.iter(|| Folded::new(black_box(text)).text.len())
     });
     g.bench_function("daachorse charwise", |b| {
         b.iter(|| charwise.leftmost_find_iter(black_box(text)).count())

@@ -3,15 +3,13 @@
 //! cache by the source file's hash; [`from_bytes`] checks everything it reads
 //! and answers [`LexiconError::BadCache`] rather than trusting the file.
 
-use daachorse::CharwiseDoubleArrayAhoCorasick;
-
 use super::compiled::CompiledLexicon;
 use super::format::{Category, Entry, LexiconError};
 use crate::finding::Severity;
 
 const MAGIC: &[u8; 4] = b"BSLX";
 /// Bumped whenever the layout or the matching rules change.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 const CATEGORIES: [Category; 6] = [
     Category::Misstatement,
@@ -77,20 +75,24 @@ pub fn to_bytes(lex: &CompiledLexicon) -> Vec<u8> {
         put_opt(&mut out, e.suggestion.as_deref());
         put_opt(&mut out, e.note.as_deref());
     }
-    match lex.automaton() {
-        Some(pma) => {
+    match lex.matcher() {
+        Some(m) => {
             out.push(1);
-            out.extend_from_slice(&pma.serialize());
+            super::matcher::write(m, &mut out);
         }
         None => out.push(0),
     }
     out
 }
 
-struct Reader<'a>(&'a [u8]);
+/// Reads what [`to_bytes`] wrote; every read is checked against the length.
+pub(crate) struct Reader<'a>(&'a [u8]);
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], LexiconError> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Reader<'a> {
+        Reader(bytes)
+    }
+    pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8], LexiconError> {
         if self.0.len() < n {
             return Err(LexiconError::BadCache);
         }
@@ -98,12 +100,21 @@ impl<'a> Reader<'a> {
         self.0 = rest;
         Ok(head)
     }
-    fn u8(&mut self) -> Result<u8, LexiconError> {
+    pub(crate) fn u8(&mut self) -> Result<u8, LexiconError> {
         Ok(self.take(1)?[0])
     }
-    fn u32(&mut self) -> Result<u32, LexiconError> {
+    pub(crate) fn u32(&mut self) -> Result<u32, LexiconError> {
         let b = self.take(4)?;
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    /// A count, then that many u32 values.
+    pub(crate) fn u32s(&mut self) -> Result<Vec<u32>, LexiconError> {
+        let n = self.u32()? as usize;
+        let bytes = self.take(n.checked_mul(4).ok_or(LexiconError::BadCache)?)?;
+        Ok(bytes
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect())
     }
     fn str(&mut self) -> Result<String, LexiconError> {
         let n = self.u32()? as usize;
@@ -119,7 +130,7 @@ impl<'a> Reader<'a> {
 }
 
 pub fn from_bytes(bytes: &[u8]) -> Result<CompiledLexicon, LexiconError> {
-    let mut r = Reader(bytes);
+    let mut r = Reader::new(bytes);
     if r.take(4)? != MAGIC || r.u32()? != FORMAT {
         return Err(LexiconError::BadCache);
     }
@@ -150,14 +161,13 @@ pub fn from_bytes(bytes: &[u8]) -> Result<CompiledLexicon, LexiconError> {
     let pma = match r.u8()? {
         0 => None,
         1 => {
-            let (pma, rest) = CharwiseDoubleArrayAhoCorasick::<u32>::deserialize(r.0)
-                .map_err(|_| LexiconError::BadCache)?;
-            if !rest.is_empty() {
+            let m = super::matcher::read(&mut r).map_err(|_| LexiconError::BadCache)?;
+            if !r.0.is_empty() {
                 return Err(LexiconError::BadCache);
             }
             // A value that names no entry is skipped by `find` (entries.get),
             // so a tampered automaton can hide a term but not crash the check.
-            Some(pma)
+            Some(m)
         }
         _ => return Err(LexiconError::BadCache),
     };
@@ -197,5 +207,33 @@ mod tests {
         let mut flipped = bytes.clone();
         flipped[4] ^= 0xFF;
         assert!(from_bytes(&flipped).is_err());
+    }
+
+    /// Any byte of the matcher changed: refused, or loaded and still safe to
+    /// run (it may find other things, but must not panic or hang).
+    #[test]
+    fn tampered_matchers_never_panic() {
+        let src = parse(
+            "t",
+            "攻府	misstatement
+政府办
+办公
+公
+"
+            .as_bytes(),
+        )
+        .unwrap();
+        let bytes = to_bytes(&CompiledLexicon::compile(src).unwrap());
+        for at in (20..bytes.len()).step_by(7) {
+            for flip in [0x01, 0x80, 0xFF] {
+                let mut b = bytes.clone();
+                b[at] ^= flip;
+                if let Ok(lex) = from_bytes(&b) {
+                    lex.find("攻府与政府办公室的办公", |s, e, _| {
+                        assert!(s < e)
+                    });
+                }
+            }
+        }
     }
 }

@@ -1,11 +1,10 @@
-//! One lexicon compiled to a character-wise double-array Aho–Corasick
-//! automaton (daachorse): leftmost-longest matching over the folded text.
+//! One lexicon compiled to a [`Matcher`]: leftmost-longest matching over the
+//! folded text.
 
 use std::collections::HashMap;
 
-use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
-
 use super::format::{Entry, LexiconError, LexiconSource, normal_form};
+use super::matcher::Matcher;
 use crate::finding::LexiconVersion;
 
 pub struct CompiledLexicon {
@@ -13,8 +12,8 @@ pub struct CompiledLexicon {
     pub version: String,
     entries: Vec<Entry>,
     has_allow: bool,
-    /// `None` when the lexicon has no terms (daachorse needs at least one).
-    pma: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
+    /// `None` when the lexicon has no terms.
+    pma: Option<Matcher>,
 }
 
 impl CompiledLexicon {
@@ -41,14 +40,7 @@ impl CompiledLexicon {
         let pma = if index.is_empty() {
             None
         } else {
-            let built = CharwiseDoubleArrayAhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build_with_values(index)
-                .map_err(|e| LexiconError::Build {
-                    name: src.name.clone(),
-                    reason: e.to_string(),
-                })?;
-            Some(built)
+            Some(Matcher::build(index.iter().map(|(k, &v)| (k.as_str(), v))))
         };
         Ok(CompiledLexicon {
             name: src.name,
@@ -86,18 +78,18 @@ impl CompiledLexicon {
     /// `folded` (byte offsets).
     pub fn find<'a>(&'a self, folded: &str, mut f: impl FnMut(usize, usize, &'a Entry)) {
         let Some(pma) = &self.pma else { return };
-        for m in pma.leftmost_find_iter(folded) {
-            if let Some(entry) = self.entries.get(m.value() as usize) {
-                f(m.start(), m.end(), entry);
+        pma.find(folded, |start, end, value| {
+            if let Some(entry) = self.entries.get(value as usize) {
+                f(start, end, entry);
             }
-        }
+        });
     }
 
     pub(crate) fn entries(&self) -> &[Entry] {
         &self.entries
     }
 
-    pub(crate) fn automaton(&self) -> Option<&CharwiseDoubleArrayAhoCorasick<u32>> {
+    pub(crate) fn matcher(&self) -> Option<&Matcher> {
         self.pma.as_ref()
     }
 
@@ -105,7 +97,7 @@ impl CompiledLexicon {
         name: String,
         version: String,
         entries: Vec<Entry>,
-        pma: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
+        pma: Option<Matcher>,
     ) -> CompiledLexicon {
         CompiledLexicon {
             name,

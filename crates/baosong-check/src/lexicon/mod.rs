@@ -6,6 +6,7 @@
 pub mod cache;
 pub mod compiled;
 pub mod format;
+mod matcher;
 pub mod set;
 
 pub use compiled::CompiledLexicon;

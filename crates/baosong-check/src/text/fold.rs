@@ -21,37 +21,40 @@ pub struct Folded<'a> {
 
 impl<'a> Folded<'a> {
     pub fn new(original: &'a str) -> Folded<'a> {
-        if !needs_folding(original.as_bytes()) {
+        let bytes = original.as_bytes();
+        let Some(first) = first_wide_fold(bytes, 0) else {
+            // No length changes: at most ASCII capitals, lowered in one
+            // vectorised pass (government text quotes a few Latin names).
+            let text = if has_ascii_upper(bytes) {
+                Cow::Owned(original.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(original)
+            };
             return Folded {
-                text: Cow::Borrowed(original),
+                text,
                 edits: Vec::new(),
             };
-        }
+        };
         // Copy unchanged stretches whole; only full-width forms and U+3000
         // (three bytes each, one byte folded) are rewritten. ASCII capitals
         // are lowered at the end, in place: that changes no length.
-        let bytes = original.as_bytes();
         let mut text = String::with_capacity(original.len());
         let mut edits = Vec::new();
         let mut delta = 0u32;
         let mut copied = 0;
-        let mut i = 0;
-        while let Some(p) = bytes[i..].iter().position(|&b| b == 0xEF || b == 0xE3) {
-            let at = i + p;
-            i = at + 1;
+        let mut next = Some(first);
+        while let Some(at) = next {
             let Some(c) = original.get(at..).and_then(|r| r.chars().next()) else {
+                next = first_wide_fold(bytes, at + 1);
                 continue;
             };
             let f = fold_char(c);
-            if f == c {
-                continue;
-            }
             text.push_str(&original[copied..at]);
             text.push(f);
             delta += (c.len_utf8() - f.len_utf8()) as u32;
             edits.push((text.len() as u32, delta));
             copied = at + c.len_utf8();
-            i = copied;
+            next = first_wide_fold(bytes, copied);
         }
         text.push_str(&original[copied..]);
         text.make_ascii_lowercase();
@@ -94,28 +97,34 @@ fn is_foldable_wide(c: char) -> bool {
         | '\u{FF3F}' | '\u{FF41}'..='\u{FF5A}')
 }
 
-/// Quick test for anything [`fold_char`] would change: an ASCII capital, a
-/// foldable full-width form (UTF-8 `EF BC xx` / `EF BD xx`) or U+3000 (`E3 80 80`).
-fn needs_folding(bytes: &[u8]) -> bool {
-    if bytes.iter().any(u8::is_ascii_uppercase) {
-        return true;
-    }
-    let mut i = 0;
-    while let Some(p) = bytes[i..].iter().position(|&b| b == 0xEF || b == 0xE3) {
-        let at = i + p;
-        match (bytes[at], bytes.get(at + 1), bytes.get(at + 2)) {
-            (0xEF, Some(&b1 @ (0xBC | 0xBD)), Some(&b2)) => {
-                let c = 0xFF00 + (u32::from(b1 - 0xBC) << 6) + u32::from(b2 & 0x3F);
-                if char::from_u32(c).is_some_and(is_foldable_wide) {
-                    return true;
+/// Whether `bytes` has an ASCII capital. Tested in blocks without an early
+/// exit inside a block, so that the compiler vectorises it.
+fn has_ascii_upper(bytes: &[u8]) -> bool {
+    bytes.chunks(64).any(|block| {
+        block
+            .iter()
+            .fold(false, |any, b| any | b.is_ascii_uppercase())
+    })
+}
+
+/// Byte offset of the first character at or after `from` that folding
+/// shortens: a foldable full-width form (UTF-8 `EF BC xx` / `EF BD xx`) or
+/// U+3000 (`E3 80 80`). Candidates are found with a SIMD byte search; in
+/// Chinese text most `EF`/`E3` bytes start punctuation that stays as it is.
+fn first_wide_fold(bytes: &[u8], from: usize) -> Option<usize> {
+    let rest = bytes.get(from..)?;
+    memchr::memchr2_iter(0xEF, 0xE3, rest)
+        .map(|p| from + p)
+        .find(
+            |&at| match (bytes[at], bytes.get(at + 1), bytes.get(at + 2)) {
+                (0xEF, Some(&b1 @ (0xBC | 0xBD)), Some(&b2)) => {
+                    let c = 0xFF00 + (u32::from(b1 - 0xBC) << 6) + u32::from(b2 & 0x3F);
+                    char::from_u32(c).is_some_and(is_foldable_wide)
                 }
-            }
-            (0xE3, Some(0x80), Some(0x80)) => return true,
-            _ => {}
-        }
-        i = at + 1;
-    }
-    false
+                (0xE3, Some(0x80), Some(0x80)) => true,
+                _ => false,
+            },
+        )
 }
 
 #[cfg(test)]
@@ -133,6 +142,19 @@ mod tests {
         assert_eq!(f.to_orig(0), 0);
         let x = f.text.find('x').unwrap();
         assert_eq!(&s[f.to_orig(x)..], "x");
+    }
+
+    #[test]
+    fn capitals_alone_keep_offsets() {
+        let f = Folded::new("中国CPC与WTO");
+        assert_eq!(f.text, "中国cpc与wto");
+        assert_eq!(f.to_orig(9), 9);
+        assert!(!has_ascii_upper("全角ＡＢ".as_bytes()));
+        assert_eq!(
+            first_wide_fold("，。ａ".as_bytes(), 0),
+            Some(6),
+            "，。 stay"
+        );
     }
 
     #[test]
