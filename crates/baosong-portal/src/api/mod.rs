@@ -6,6 +6,7 @@ mod columns;
 mod decision;
 mod events;
 pub mod extract;
+pub mod feed_cache;
 mod keys;
 mod me;
 mod reviews;
@@ -29,6 +30,7 @@ use crate::db::Db;
 use crate::db::tokens::Lifetimes;
 use crate::error::{Error, Result};
 use crate::ratelimit::Limiter;
+use feed_cache::FeedCache;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -51,6 +53,8 @@ pub struct Inner {
     pub storage: Storage,
     /// One request at a time per upload.
     pub upload_locks: UploadLocks,
+    /// Full pages of the change feed as JSON.
+    pub feed_cache: FeedCache,
 }
 
 impl std::ops::Deref for AppState {
@@ -72,6 +76,7 @@ impl AppState {
             db,
             storage: Storage::new(config.attachments_dir()),
             upload_locks: UploadLocks::default(),
+            feed_cache: FeedCache::new(config.feed_cache_bytes),
             per_ip: Limiter::new(config.rate_limits.per_ip),
             per_user: Limiter::new(config.rate_limits.per_user),
             login: Limiter::new(config.rate_limits.login),

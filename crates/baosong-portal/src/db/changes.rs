@@ -170,7 +170,18 @@ pub fn after(
 
 /// One page of the feed for `who`.
 pub fn page(conn: &Connection, who: &Principal, since: i64, limit: u32) -> Result<ChangesPage> {
-    let mut changes = after(conn, who.unit_filter(), since, limit.saturating_add(1))?;
+    page_in_scope(conn, who.unit_filter(), since, limit)
+}
+
+/// One page of the feed as seen by someone limited to `unit` (`None`: every
+/// unit, as editors see it).
+pub fn page_in_scope(
+    conn: &Connection,
+    unit: Option<&str>,
+    since: i64,
+    limit: u32,
+) -> Result<ChangesPage> {
+    let mut changes = after(conn, unit, since, limit.saturating_add(1))?;
     let has_more = changes.len() > limit as usize;
     changes.truncate(limit as usize);
     let next = changes.last().map(|(seq, _)| *seq).unwrap_or(since);
