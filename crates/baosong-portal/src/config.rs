@@ -46,8 +46,10 @@ pub struct Config {
     /// process (the `user` subcommand, `sqlite3`) is seen after at most this
     /// long. Default 5 s; zero: look every token up.
     pub token_cache_ttl: Duration,
-    /// Memory for the JSON of full change-feed pages (which never change).
-    /// Default 8 MiB (about 230 pages of 100 changes); zero: no cache.
+    /// Memory for change-feed JSON, which never changes: half for full
+    /// pages (about 230 pages of 100 changes), half for single changes (about
+    /// 24,000) that other pages are assembled from. Default 16 MiB; zero: no
+    /// cache.
     pub feed_cache_bytes: u64,
 }
 
@@ -68,7 +70,7 @@ impl Config {
             upload_ttl: Duration::from_secs(24 * 3600),
             upload_chunk_size: baosong_api::uploads::DEFAULT_CHUNK_SIZE,
             token_cache_ttl: crate::db::DEFAULT_TOKEN_CACHE_LIFETIME,
-            feed_cache_bytes: 8 * 1024 * 1024,
+            feed_cache_bytes: 16 * 1024 * 1024,
         }
     }
 

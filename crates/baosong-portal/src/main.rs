@@ -129,9 +129,9 @@ struct ServerArgs {
     /// Remember a verified access token this many seconds (0: look up every time). Logouts here take effect at once; user changes made by another process within this time.
     #[arg(long, default_value_t = 5)]
     token_cache_secs: u64,
-    /// 变更流完整页的缓存大小（MiB；0 表示不缓存）。
-    /// Memory for cached full pages of the change feed, in MiB (0: no cache).
-    #[arg(long, default_value_t = 8)]
+    /// 变更流缓存大小（MiB，完整页与单条变更各占一半；0 表示不缓存）。
+    /// Memory for cached change-feed JSON, in MiB: half full pages, half single changes (0: no cache).
+    #[arg(long, default_value_t = 16)]
     feed_cache_mib: u64,
     /// 日志格式 / Log format.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]

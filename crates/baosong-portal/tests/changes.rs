@@ -365,3 +365,48 @@ async fn the_last_page_is_never_cached() {
     assert!(!rest.has_more);
     p.stop().await;
 }
+
+#[tokio::test]
+async fn assembled_pages_are_byte_for_byte_the_serialised_page() {
+    use baosong_portal::db::changes::{encode_cursor, page_in_scope};
+    let p = Portal::start().await;
+    let jyj = p.token("jyj.xxy").await;
+    let wjw = p.token("wjw.xxy").await;
+    let editor = p.token("editor").await;
+    for i in 0..4 {
+        let s = p.submit_new(&jyj, &request(&format!("教育{i}"))).await;
+        p.submit_new(&wjw, &request(&format!("卫健{i}"))).await;
+        // A change with a comment, from an editor.
+        let r = p
+            .decide(
+                &editor,
+                s.id,
+                json!({"action": "start_review", "comment": "审核中，\"引号\" \\ 反斜杠"}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let callers = [(&jyj, Some("sjyj")), (&wjw, Some("swjw")), (&editor, None)];
+    // The second round finds every change's JSON stored by the first.
+    for round in 0..2 {
+        for (token, scope) in callers {
+            for (since, limit) in [(0, 3), (1, 2), (2, 100), (5, 1), (7, 4), (100, 5)] {
+                let path = format!(
+                    "/submissions/changes?limit={limit}&since={}",
+                    encode_cursor(since)
+                );
+                let got = page_bytes(&p, token, &path).await;
+                let want = p
+                    .db()
+                    .read(|c| page_in_scope(c, scope, since, limit))
+                    .unwrap();
+                assert_eq!(
+                    String::from_utf8(got).unwrap(),
+                    serde_json::to_string(&want).unwrap(),
+                    "round {round}, {scope:?}, since {since}, limit {limit}"
+                );
+            }
+        }
+    }
+    p.stop().await;
+}

@@ -1,7 +1,8 @@
 //! `GET /submissions/changes?since=CURSOR&limit=N`.
 //!
 //! Full pages are answered from [`FeedCache`](super::feed_cache::FeedCache)
-//! when seen before: no database read, no serialisation.
+//! when seen before: no database read, no serialisation. Other pages are
+//! assembled from the JSON of single changes ([`feed_rows`]).
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -13,6 +14,7 @@ use baosong_api::{Problem, ProblemCode};
 use super::AppState;
 use super::extract::{ApiQuery, Auth};
 use super::feed_cache::PageKey;
+use super::feed_rows;
 use crate::db::changes;
 use crate::error::{Error, Result};
 
@@ -36,16 +38,12 @@ pub async fn list(
         since,
         limit,
     } = key.clone();
+    let shared = state.clone();
     let (json, full) = state
-        .read(move |c| {
-            let page = changes::page_in_scope(c, scope.as_deref(), since, limit)?;
-            let json = serde_json::to_vec(&page)
-                .map_err(|e| Error::Internal(format!("serialising a feed page: {e}")))?;
-            // `has_more`: `limit` changes and more after them, so this page
-            // can never change. The last page can, and is not kept.
-            Ok((Bytes::from(json), page.has_more))
-        })
+        .read(move |c| feed_rows::page_json(c, &shared.feed_rows, scope.as_deref(), since, limit))
         .await?;
+    // Full: `limit` changes and more after them, so this page can never
+    // change. The last page can, and is not kept.
     if full {
         state.feed_cache.put_full_page(key, json.clone());
     }

@@ -7,6 +7,7 @@ mod decision;
 mod events;
 pub mod extract;
 pub mod feed_cache;
+pub mod feed_rows;
 mod keys;
 mod me;
 mod reviews;
@@ -31,6 +32,7 @@ use crate::db::tokens::Lifetimes;
 use crate::error::{Error, Result};
 use crate::ratelimit::Limiter;
 use feed_cache::FeedCache;
+use feed_rows::RowCache;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -55,6 +57,8 @@ pub struct Inner {
     pub upload_locks: UploadLocks,
     /// Full pages of the change feed as JSON.
     pub feed_cache: FeedCache,
+    /// Single changes as JSON, to assemble the other pages from.
+    pub feed_rows: RowCache,
 }
 
 impl std::ops::Deref for AppState {
@@ -76,7 +80,9 @@ impl AppState {
             db,
             storage: Storage::new(config.attachments_dir()),
             upload_locks: UploadLocks::default(),
-            feed_cache: FeedCache::new(config.feed_cache_bytes),
+            // Half the budget each.
+            feed_cache: FeedCache::new(config.feed_cache_bytes / 2),
+            feed_rows: RowCache::new(config.feed_cache_bytes / 2),
             per_ip: Limiter::new(config.rate_limits.per_ip),
             per_user: Limiter::new(config.rate_limits.per_user),
             login: Limiter::new(config.rate_limits.login),
