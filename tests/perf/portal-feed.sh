@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Change-feed throughput of the reference portal (issue 4 target: >= 5,000
 # pages/s of GET /submissions/changes on the 2-core machine, server memory
-# under load < 100 MB). Load from wrk (Debian package `wrk`; install it by
+# under load < 100 MB). Needs curl, jq and python3. Load from wrk (Debian
+# package `wrk`; install it by
 # hand, it is not needed by `make test`), a lean C client, so that the
 # client takes little of the two cores the server shares with it.
 #
