@@ -16,7 +16,10 @@
 //! `--body-kib` KiB, each with a fresh `Idempotency-Key` (liaison officer
 //! `jyj.xxy`), signed off by the unit head `--head` (`jyj.fzr`, same
 //! password), who registers a fresh signing key first. `--mode changes`: `GET /submissions/changes?limit=100` (one
-//! page of 100 changes) as the same user.
+//! page of 100 changes) as the same user. `--mode walk`: the same, each
+//! request from a random position (`since`) in the user's feed, so that
+//! nearly every page is one the server has not answered before.
+//! `--mode token`: print an access token of `--user` and stop (for `wrk`).
 
 use std::time::{Duration, Instant};
 
@@ -116,6 +119,41 @@ fn request(body_kib: usize, head: &str, key: &SigningKey) -> Result<String, Stri
     serde_json::to_string(&req).map_err(|e| e.to_string())
 }
 
+/// The feed position (`seq`) of `token`'s user's newest change, found by
+/// paging through the feed.
+async fn newest_position(client: &reqwest::Client, base: &str, token: &str) -> Result<i64, String> {
+    let mut since = "c0".to_string();
+    loop {
+        let page: serde_json::Value = client
+            .get(format!(
+                "{base}/api/v1/submissions/changes?limit=1000&since={since}"
+            ))
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?
+            .json()
+            .await
+            .map_err(|e| e.to_string())?;
+        since = page["next_cursor"]
+            .as_str()
+            .ok_or_else(|| format!("not a feed page: {page}"))?
+            .to_string();
+        if page["has_more"] != serde_json::Value::Bool(true) {
+            let hex = since.trim_start_matches('c');
+            return i64::from_str_radix(hex, 16).map_err(|e| e.to_string());
+        }
+    }
+}
+
+/// A cheap pseudo-random sequence (xorshift64), one per task.
+fn next_random(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
 async fn sign_in(client: &reqwest::Client, args: &Args, user: &str) -> Result<String, String> {
     let login: serde_json::Value = client
         .post(format!("{}/api/v1/auth/token", args.base))
@@ -183,6 +221,15 @@ async fn main() -> Result<(), String> {
         .build()
         .map_err(|e| e.to_string())?;
     let token = sign_in(&client, &args, &args.user).await?;
+    if args.mode == "token" {
+        println!("{token}");
+        return Ok(());
+    }
+    let newest = if args.mode == "walk" {
+        newest_position(&client, &args.base, &token).await?
+    } else {
+        0
+    };
     let key = register_head_key(&client, &args).await?;
     let body = axum::body::Bytes::from(request(args.body_kib, &args.head, &key)?);
     println!(
@@ -196,8 +243,10 @@ async fn main() -> Result<(), String> {
     let deadline = Instant::now() + Duration::from_secs(args.seconds);
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for _ in 0..args.concurrency {
+    for task in 0..args.concurrency {
         let client = client.clone();
+        let walk = args.mode == "walk";
+        let mut random = 0x9E37_79B9_7F4A_7C15_u64 ^ (task as u64 + 1);
         let token = token.clone();
         let body = body.clone();
         let base = args.base.clone();
@@ -214,6 +263,15 @@ async fn main() -> Result<(), String> {
                         .header("content-type", "application/json")
                         .header("idempotency-key", Uuid::now_v7().to_string())
                         .body(body.clone())
+                        .send()
+                        .await
+                } else if walk {
+                    let since = next_random(&mut random) % (newest.max(1) as u64);
+                    client
+                        .get(format!(
+                            "{base}/api/v1/submissions/changes?limit=100&since=c{since:x}"
+                        ))
+                        .bearer_auth(&token)
                         .send()
                         .await
                 } else {

@@ -40,6 +40,17 @@ pub struct Config {
     /// The chunk size recommended to uploading clients, and the most one
     /// `PATCH /uploads/{id}` may carry. Default 8 MiB.
     pub upload_chunk_size: u64,
+    /// How long a verified access token is remembered instead of being
+    /// looked up again. Logouts and revocations by this server take effect
+    /// at once regardless; a user changed in the database file by another
+    /// process (the `user` subcommand, `sqlite3`) is seen after at most this
+    /// long. Default 5 s; zero: look every token up.
+    pub token_cache_ttl: Duration,
+    /// Memory for change-feed JSON, which never changes: half for full
+    /// pages (about 230 pages of 100 changes), half for single changes (about
+    /// 24,000) that other pages are assembled from. Default 16 MiB; zero: no
+    /// cache.
+    pub feed_cache_bytes: u64,
 }
 
 impl Config {
@@ -58,6 +69,8 @@ impl Config {
             durable_commits: true,
             upload_ttl: Duration::from_secs(24 * 3600),
             upload_chunk_size: baosong_api::uploads::DEFAULT_CHUNK_SIZE,
+            token_cache_ttl: crate::db::DEFAULT_TOKEN_CACHE_LIFETIME,
+            feed_cache_bytes: 16 * 1024 * 1024,
         }
     }
 

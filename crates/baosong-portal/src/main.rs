@@ -125,6 +125,14 @@ struct ServerArgs {
     /// Discard an attachment upload without progress after this many seconds (default 24 hours).
     #[arg(long, default_value_t = 24 * 3600)]
     upload_ttl: u64,
+    /// 已验证的访问令牌在内存中记住多久（秒；0 表示每次查库）。本服务的注销立即生效；其他进程对用户的修改最迟在此期限后生效。
+    /// Remember a verified access token this many seconds (0: look up every time). Logouts here take effect at once; user changes made by another process within this time.
+    #[arg(long, default_value_t = 5)]
+    token_cache_secs: u64,
+    /// 变更流缓存大小（MiB，完整页与单条变更各占一半；0 表示不缓存）。
+    /// Memory for cached change-feed JSON, in MiB: half full pages, half single changes (0: no cache).
+    #[arg(long, default_value_t = 16)]
+    feed_cache_mib: u64,
     /// 日志格式 / Log format.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -441,6 +449,8 @@ fn config(db: PathBuf, s: &ServerArgs) -> Config {
     c.refresh_reuse_grace = Duration::from_secs(s.refresh_reuse_grace);
     c.durable_commits = !s.fast_commits;
     c.upload_ttl = Duration::from_secs(s.upload_ttl.max(1));
+    c.token_cache_ttl = Duration::from_secs(s.token_cache_secs);
+    c.feed_cache_bytes = s.feed_cache_mib.saturating_mul(1024 * 1024);
     if s.no_rate_limit {
         c.rate_limits = baosong_portal::RateLimits::off();
     } else {

@@ -16,6 +16,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tower_http::catch_panic::CatchPanicLayer;
 
+use crate::api::feed_cache::FeedCacheStats;
 use crate::api::{self, AppState, extract::client_ip};
 use crate::checks::PortalChecker;
 use crate::config::Config;
@@ -118,6 +119,7 @@ async fn log_request(req: Request, next: Next) -> Response {
 pub struct RunningServer {
     addr: SocketAddr,
     db: Arc<Db>,
+    state: AppState,
     shutdown: watch::Sender<bool>,
     task: JoinHandle<std::io::Result<()>>,
     purge: JoinHandle<()>,
@@ -135,9 +137,10 @@ impl RunningServer {
     pub async fn start_on(listener: TcpListener, config: Config) -> Result<RunningServer> {
         let path = config.db_path.clone();
         let durable = config.durable_commits;
+        let token_cache = config.token_cache_ttl;
         let params = config.password;
         let (db, dummy_hash, checker) = tokio::task::spawn_blocking(move || -> Result<_> {
-            let db = Db::open(&path, durable)?;
+            let db = Db::open_with_token_cache(&path, durable, token_cache)?;
             let dummy = secrets::hash_password("baosong-dummy-password", params)?;
             let checker = PortalChecker::builtin()?;
             Ok((db, dummy, checker))
@@ -148,6 +151,7 @@ impl RunningServer {
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let sweep_every = (config.upload_ttl / 2).clamp(Duration::from_secs(1), PURGE_INTERVAL);
         let state = AppState::new(db.clone(), config, dummy_hash, shutdown_rx.clone(), checker);
+        let shared = state.clone();
         let sweeper = tokio::spawn(sweep_uploads(
             state.clone(),
             sweep_every,
@@ -167,6 +171,7 @@ impl RunningServer {
         Ok(RunningServer {
             addr,
             db,
+            state: shared,
             shutdown: shutdown_tx,
             task,
             purge,
@@ -185,6 +190,11 @@ impl RunningServer {
 
     pub fn db(&self) -> &Arc<Db> {
         &self.db
+    }
+
+    /// How often the change-feed page cache answered.
+    pub fn feed_cache_stats(&self) -> FeedCacheStats {
+        self.state.feed_cache.stats()
     }
 
     /// Stops taking connections, ends event streams, waits for requests in

@@ -309,6 +309,43 @@ async fn logout_ends_the_sign_in_and_is_safe_to_repeat() {
 }
 
 #[tokio::test]
+async fn logout_cuts_off_an_access_token_in_use_at_once() {
+    // Verified tokens are remembered for a while (here far longer than the
+    // test): a logout must still end them before it is answered.
+    let p = Portal::start_with(|c| c.token_cache_ttl = Duration::from_secs(600)).await;
+    let t = p.login("jyj.xxy").await;
+    let other = p.login("jyj.xxy").await;
+    for path in ["/me", "/submissions/changes?limit=5"] {
+        assert_eq!(p.get(&t.access_token, path).await.status(), StatusCode::OK);
+        assert_eq!(
+            p.get(&other.access_token, path).await.status(),
+            StatusCode::OK
+        );
+    }
+    let r = p
+        .client
+        .post(p.url("/auth/logout"))
+        .json(&json!({ "refresh_token": t.refresh_token }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    for path in ["/me", "/submissions/changes?limit=5"] {
+        expect_problem(
+            p.get(&t.access_token, path).await,
+            401,
+            ProblemCode::Unauthenticated,
+        )
+        .await;
+        // The other sign-in is looked up again and still works.
+        assert_eq!(
+            p.get(&other.access_token, path).await.status(),
+            StatusCode::OK
+        );
+    }
+}
+
+#[tokio::test]
 async fn an_expired_access_token_says_so() {
     let p = Portal::start_with(|c| c.access_token_ttl = Duration::from_secs(1)).await;
     let t = p.login("jyj.xxy").await;

@@ -292,3 +292,121 @@ async fn live_events_reach_the_unit_and_resume_with_last_event_id() {
         .await
         .expect("shutdown with open event streams");
 }
+
+/// The raw JSON of a feed page, as sent.
+async fn page_bytes(p: &Portal, token: &str, path: &str) -> Vec<u8> {
+    let r = p.get(token, path).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/json");
+    r.bytes().await.unwrap().to_vec()
+}
+
+#[tokio::test]
+async fn cached_full_pages_are_only_ever_answered_within_their_unit() {
+    let p = Portal::start().await;
+    let jyj = p.token("jyj.xxy").await;
+    let wjw = p.token("wjw.xxy").await;
+    let editor = p.token("editor").await;
+    // Interleaved, so that the same (since, limit) means different changes
+    // for each unit and for the editor.
+    for i in 0..3 {
+        p.submit_new(&jyj, &request(&format!("教育{i}"))).await;
+        p.submit_new(&wjw, &request(&format!("卫健{i}"))).await;
+    }
+    let path = "/submissions/changes?limit=2";
+    let first: Vec<(&str, &str, Vec<u8>)> = vec![
+        ("jyj", jyj.as_str(), page_bytes(&p, &jyj, path).await),
+        ("wjw", wjw.as_str(), page_bytes(&p, &wjw, path).await),
+        (
+            "editor",
+            editor.as_str(),
+            page_bytes(&p, &editor, path).await,
+        ),
+    ];
+    assert_eq!(p.feed_cache_stats().hits, 0);
+    for (who, token, bytes) in &first {
+        let page: ChangesPage = serde_json::from_slice(bytes).unwrap();
+        assert!(page.has_more, "{who}: a full page");
+        let units: Vec<&str> = page.changes.iter().map(|c| c.unit_id.as_str()).collect();
+        match *who {
+            "jyj" => assert_eq!(units, ["sjyj", "sjyj"]),
+            "wjw" => assert_eq!(units, ["swjw", "swjw"]),
+            _ => assert_eq!(units, ["sjyj", "swjw"], "the editor sees every unit"),
+        }
+        // Asked again (now from the cache): the same bytes, the caller's own.
+        assert_eq!(&page_bytes(&p, token, path).await, bytes, "{who}");
+    }
+    assert_eq!(
+        p.feed_cache_stats().hits,
+        3,
+        "the second round came from the cache"
+    );
+    p.stop().await;
+}
+
+#[tokio::test]
+async fn the_last_page_is_never_cached() {
+    let p = Portal::start().await;
+    let jyj = p.token("jyj.xxy").await;
+    for i in 0..2 {
+        p.submit_new(&jyj, &request(&format!("稿件{i}"))).await;
+    }
+    for _ in 0..2 {
+        let last = page(&p, &jyj, None, 2).await;
+        assert_eq!((last.changes.len(), last.has_more), (2, false));
+    }
+    // A third change arrives: the same request now has more after it.
+    let third = p.submit_new(&jyj, &request("稿件2")).await;
+    let full = page(&p, &jyj, None, 2).await;
+    assert_eq!((full.changes.len(), full.has_more), (2, true));
+    let rest = page(&p, &jyj, Some(&full.next_cursor), 2).await;
+    assert_eq!(rest.changes.len(), 1);
+    assert_eq!(rest.changes[0].submission_id, third.id);
+    assert!(!rest.has_more);
+    p.stop().await;
+}
+
+#[tokio::test]
+async fn assembled_pages_are_byte_for_byte_the_serialised_page() {
+    use baosong_portal::db::changes::{encode_cursor, page_in_scope};
+    let p = Portal::start().await;
+    let jyj = p.token("jyj.xxy").await;
+    let wjw = p.token("wjw.xxy").await;
+    let editor = p.token("editor").await;
+    for i in 0..4 {
+        let s = p.submit_new(&jyj, &request(&format!("教育{i}"))).await;
+        p.submit_new(&wjw, &request(&format!("卫健{i}"))).await;
+        // A change with a comment, from an editor.
+        let r = p
+            .decide(
+                &editor,
+                s.id,
+                json!({"action": "start_review", "comment": "审核中，\"引号\" \\ 反斜杠"}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let callers = [(&jyj, Some("sjyj")), (&wjw, Some("swjw")), (&editor, None)];
+    // The second round finds every change's JSON stored by the first.
+    for round in 0..2 {
+        for (token, scope) in callers {
+            for (since, limit) in [(0, 3), (1, 2), (2, 100), (5, 1), (7, 4), (100, 5)] {
+                let path = format!(
+                    "/submissions/changes?limit={limit}&since={}",
+                    encode_cursor(since)
+                );
+                let got = page_bytes(&p, token, &path).await;
+                let want = p
+                    .db()
+                    .read(|c| page_in_scope(c, scope, since, limit))
+                    .unwrap();
+                assert_eq!(
+                    String::from_utf8(got).unwrap(),
+                    serde_json::to_string(&want).unwrap(),
+                    "round {round}, {scope:?}, since {since}, limit {limit}"
+                );
+            }
+        }
+    }
+    p.stop().await;
+}

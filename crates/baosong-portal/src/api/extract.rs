@@ -14,6 +14,7 @@ use super::AppState;
 use crate::db::tokens;
 use crate::db::users::Principal;
 use crate::error::{Error, Result};
+use crate::secrets::token_hash;
 
 /// The signed-in caller (`Authorization: Bearer …`), within their rate limit.
 pub struct Auth(pub Principal);
@@ -22,14 +23,29 @@ impl FromRequestParts<AppState> for Auth {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Auth> {
-        let token = bearer_token(&parts.headers)?.to_string();
-        let who = state.read(move |c| tokens::authenticate(c, &token)).await?;
+        let hash = token_hash(bearer_token(&parts.headers)?);
+        let who = authenticate(state, hash).await?;
         state
             .per_user
             .check(who.user_id)
             .map_err(Error::RateLimited)?;
         Ok(Auth(who))
     }
+}
+
+/// The holder of the token with this SHA-256: from the token cache when it
+/// was verified in the last few seconds (no database read, no thread hop),
+/// else from the database, then remembered.
+async fn authenticate(state: &AppState, hash: [u8; 32]) -> Result<Principal> {
+    let cache = state.db.token_cache();
+    if let Some(who) = cache.get(&hash, tokens::unix_now()) {
+        return Ok(who);
+    }
+    // Read before the lookup: see `TokenCache` on racing a logout.
+    let generation = cache.generation();
+    let (who, expires) = state.read(move |c| tokens::verify(c, &hash)).await?;
+    cache.put(hash, &who, expires, generation);
+    Ok(who)
 }
 
 fn bearer_token(headers: &HeaderMap) -> Result<&str> {

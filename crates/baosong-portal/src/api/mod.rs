@@ -6,6 +6,8 @@ mod columns;
 mod decision;
 mod events;
 pub mod extract;
+pub mod feed_cache;
+pub mod feed_rows;
 mod keys;
 mod me;
 mod reviews;
@@ -29,6 +31,8 @@ use crate::db::Db;
 use crate::db::tokens::Lifetimes;
 use crate::error::{Error, Result};
 use crate::ratelimit::Limiter;
+use feed_cache::FeedCache;
+use feed_rows::RowCache;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -51,6 +55,10 @@ pub struct Inner {
     pub storage: Storage,
     /// One request at a time per upload.
     pub upload_locks: UploadLocks,
+    /// Full pages of the change feed as JSON.
+    pub feed_cache: FeedCache,
+    /// Single changes as JSON, to assemble the other pages from.
+    pub feed_rows: RowCache,
 }
 
 impl std::ops::Deref for AppState {
@@ -72,6 +80,9 @@ impl AppState {
             db,
             storage: Storage::new(config.attachments_dir()),
             upload_locks: UploadLocks::default(),
+            // Half the budget each.
+            feed_cache: FeedCache::new(config.feed_cache_bytes / 2),
+            feed_rows: RowCache::new(config.feed_cache_bytes / 2),
             per_ip: Limiter::new(config.rate_limits.per_ip),
             per_user: Limiter::new(config.rate_limits.per_user),
             login: Limiter::new(config.rate_limits.login),

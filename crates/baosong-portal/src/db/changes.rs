@@ -168,9 +168,52 @@ pub fn after(
     Ok(out)
 }
 
+/// The feed positions of up to `limit` changes after `after`, oldest first,
+/// limited to `unit` when given (an index-only query).
+pub fn positions_after(
+    conn: &Connection,
+    unit: Option<&str>,
+    after: i64,
+    limit: u32,
+) -> Result<Vec<i64>> {
+    let mut out = Vec::with_capacity(limit.min(1024) as usize);
+    match unit {
+        Some(unit) => {
+            let mut stmt = conn.prepare_cached(
+                "SELECT seq FROM status_changes WHERE unit_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+            )?;
+            let mut rows = stmt.query(params![unit, after, limit])?;
+            while let Some(r) = rows.next()? {
+                out.push(r.get(0)?);
+            }
+        }
+        None => {
+            let mut stmt = conn.prepare_cached(
+                "SELECT seq FROM status_changes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            )?;
+            let mut rows = stmt.query(params![after, limit])?;
+            while let Some(r) = rows.next()? {
+                out.push(r.get(0)?);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// One page of the feed for `who`.
 pub fn page(conn: &Connection, who: &Principal, since: i64, limit: u32) -> Result<ChangesPage> {
-    let mut changes = after(conn, who.unit_filter(), since, limit.saturating_add(1))?;
+    page_in_scope(conn, who.unit_filter(), since, limit)
+}
+
+/// One page of the feed as seen by someone limited to `unit` (`None`: every
+/// unit, as editors see it).
+pub fn page_in_scope(
+    conn: &Connection,
+    unit: Option<&str>,
+    since: i64,
+    limit: u32,
+) -> Result<ChangesPage> {
+    let mut changes = after(conn, unit, since, limit.saturating_add(1))?;
     let has_more = changes.len() > limit as usize;
     changes.truncate(limit as usize);
     let next = changes.last().map(|(seq, _)| *seq).unwrap_or(since);

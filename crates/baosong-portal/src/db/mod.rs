@@ -25,6 +25,7 @@ pub mod keys;
 pub mod reviews;
 pub mod schema;
 pub mod submissions;
+pub mod token_cache;
 pub mod tokens;
 pub mod uploads;
 pub mod users;
@@ -41,6 +42,7 @@ use tokio::sync::{broadcast, oneshot};
 use crate::error::{Error, Result};
 pub use changes::ChangeEvent;
 pub use reviews::ReviewEvent;
+pub use token_cache::TokenCache;
 
 /// How long a connection waits for SQLite's lock before `unavailable`.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -50,6 +52,8 @@ const MAX_IDLE_READERS: usize = 8;
 const BROADCAST_CAPACITY: usize = 1024;
 /// Most writes committed together.
 const MAX_BATCH: usize = 128;
+/// How long a verified access token is remembered (see [`TokenCache`]).
+pub const DEFAULT_TOKEN_CACHE_LIFETIME: Duration = Duration::from_secs(5);
 
 pub struct Db {
     path: PathBuf,
@@ -58,6 +62,7 @@ pub struct Db {
     changes: broadcast::Sender<Arc<ChangeEvent>>,
     reviews: broadcast::Sender<Arc<ReviewEvent>>,
     durable: bool,
+    tokens: Arc<TokenCache>,
 }
 
 /// A write in progress: the transaction and the status and review changes
@@ -66,9 +71,17 @@ pub struct Write<'a> {
     pub tx: Transaction<'a>,
     events: Vec<ChangeEvent>,
     review_events: Vec<ReviewEvent>,
+    tokens_changed: bool,
 }
 
 impl Write<'_> {
+    /// Says that this write ends sign-ins or changes what access tokens
+    /// stand for: verified tokens are forgotten once it commits, before its
+    /// request is answered (see [`TokenCache`]).
+    pub fn tokens_changed(&mut self) {
+        self.tokens_changed = true;
+    }
+
     /// Announces `event` to live listeners once the transaction commits.
     pub fn announce(&mut self, event: ChangeEvent) {
         self.events.push(event);
@@ -86,6 +99,7 @@ impl Write<'_> {
 struct Announcers {
     changes: broadcast::Sender<Arc<ChangeEvent>>,
     reviews: broadcast::Sender<Arc<ReviewEvent>>,
+    tokens: Arc<TokenCache>,
 }
 
 impl std::ops::Deref for Write<'_> {
@@ -108,6 +122,16 @@ impl Db {
     /// and starts the writer thread. `durable`: `synchronous = FULL` rather
     /// than `NORMAL`.
     pub fn open(path: &Path, durable: bool) -> Result<Arc<Db>> {
+        Db::open_with_token_cache(path, durable, DEFAULT_TOKEN_CACHE_LIFETIME)
+    }
+
+    /// As [`Db::open`], remembering verified access tokens for
+    /// `token_cache_lifetime` (zero: never).
+    pub fn open_with_token_cache(
+        path: &Path,
+        durable: bool,
+        token_cache_lifetime: Duration,
+    ) -> Result<Arc<Db>> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
@@ -116,9 +140,11 @@ impl Db {
         let (changes, _) = broadcast::channel(BROADCAST_CAPACITY);
         let (reviews, _) = broadcast::channel(BROADCAST_CAPACITY);
         let (jobs, queue) = mpsc::channel();
+        let tokens = Arc::new(TokenCache::new(token_cache_lifetime));
         let announce = Announcers {
             changes: changes.clone(),
             reviews: reviews.clone(),
+            tokens: tokens.clone(),
         };
         std::thread::Builder::new()
             .name("portal-db-writer".into())
@@ -130,7 +156,13 @@ impl Db {
             changes,
             reviews,
             durable,
+            tokens,
         }))
+    }
+
+    /// Access tokens verified recently.
+    pub fn token_cache(&self) -> &TokenCache {
+        &self.tokens
     }
 
     pub fn path(&self) -> &Path {
@@ -274,6 +306,7 @@ fn run_batch(conn: &Connection, batch: Vec<Job>, announce: &Announcers) {
         tx,
         events: Vec::new(),
         review_events: Vec::new(),
+        tokens_changed: false,
     };
     let mut finishers = Vec::with_capacity(batch.len());
     let mut broken: Option<String> = None;
@@ -304,6 +337,7 @@ fn run_batch(conn: &Connection, batch: Vec<Job>, announce: &Announcers) {
         tx,
         events,
         review_events,
+        tokens_changed,
     } = w;
     let outcome = match broken {
         // Dropping the transaction rolls everything back.
@@ -312,6 +346,11 @@ fn run_batch(conn: &Connection, batch: Vec<Job>, announce: &Announcers) {
     };
     match outcome {
         Ok(()) => {
+            if tokens_changed {
+                // Before any finisher runs: a logout is answered only once
+                // its token can no longer be used.
+                announce.tokens.invalidate();
+            }
             for event in events {
                 // No listener is fine.
                 let _ = announce.changes.send(Arc::new(event));

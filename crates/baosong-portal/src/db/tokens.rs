@@ -41,7 +41,8 @@ pub struct Lifetimes {
     pub reuse_grace: Duration,
 }
 
-fn unix_now() -> i64 {
+/// Now in whole Unix seconds, as token expiries are stored.
+pub fn unix_now() -> i64 {
     now().timestamp()
 }
 
@@ -97,6 +98,12 @@ fn issue(
 
 /// Who the access token belongs to, or why it is refused.
 pub fn authenticate(conn: &Connection, token: &str) -> Result<Principal> {
+    verify(conn, &token_hash(token)).map(|(who, _)| who)
+}
+
+/// Who the access token with this SHA-256 belongs to and when it expires
+/// (whole Unix seconds), or why it is refused.
+pub fn verify(conn: &Connection, hash: &[u8; 32]) -> Result<(Principal, i64)> {
     let row = conn
         .prepare_cached(
             "SELECT a.expires_at, f.revoked_at IS NOT NULL, u.disabled, u.id, u.username,
@@ -107,7 +114,7 @@ pub fn authenticate(conn: &Connection, token: &str) -> Result<Principal> {
              LEFT JOIN units un ON un.id = u.unit_id
              WHERE a.token_hash = ?1",
         )?
-        .query_row([&token_hash(token)[..]], |r| {
+        .query_row([&hash[..]], |r| {
             let unit = match (
                 r.get::<_, Option<String>>(7)?,
                 r.get::<_, Option<String>>(8)?,
@@ -144,14 +151,15 @@ pub fn authenticate(conn: &Connection, token: &str) -> Result<Principal> {
     if expires < unix_now() {
         return Err(Error::code(ProblemCode::TokenExpired));
     }
-    Ok(Principal {
+    let who = Principal {
         user_id,
         username,
         display_name,
         role: parse_role(&role)?,
         unit,
         family_id: family,
-    })
+    };
+    Ok((who, expires))
 }
 
 /// What became of a refresh request. A reuse is committed (the family is
@@ -248,13 +256,14 @@ fn is_retry(w: &Write<'_>, hash: &[u8], used_at: &str, grace: Duration) -> Resul
 }
 
 /// A reuse: revokes the family (committed before the caller is told).
-fn reused(w: &Write<'_>, family: i64, why: &str) -> Result<Refreshed> {
+fn reused(w: &mut Write<'_>, family: i64, why: &str) -> Result<Refreshed> {
     revoke_family(w, family, why)?;
     tracing::warn!(family, why, "refresh token reused: sign-in revoked");
     Ok(Refreshed::Refused(ProblemCode::RefreshTokenReused))
 }
 
-fn revoke_family(w: &Write<'_>, family: i64, why: &str) -> Result<()> {
+fn revoke_family(w: &mut Write<'_>, family: i64, why: &str) -> Result<()> {
+    w.tokens_changed();
     w.prepare_cached(
         "UPDATE token_families SET revoked_at = ?2, revoked_why = ?3
          WHERE id = ?1 AND revoked_at IS NULL",

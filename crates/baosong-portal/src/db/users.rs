@@ -235,6 +235,8 @@ pub fn add_user(w: &mut Write<'_>, u: &NewUser<'_>) -> Result<i64> {
 /// date (name, role, unit, password). For the demo.
 pub fn upsert_user(w: &mut Write<'_>, u: &NewUser<'_>) -> Result<()> {
     check_new_user(w, u)?;
+    // An existing user's role, unit or `disabled` flag may change.
+    w.tokens_changed();
     w.prepare_cached(
         "INSERT INTO users (username, display_name, role, unit_id, password_hash, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)

@@ -147,6 +147,11 @@ impl Portal {
         self.server.as_ref().unwrap().db()
     }
 
+    /// How often the change-feed page cache answered.
+    pub fn feed_cache_stats(&self) -> baosong_portal::api::feed_cache::FeedCacheStats {
+        self.server.as_ref().unwrap().feed_cache_stats()
+    }
+
     /// (submissions, revisions, status changes, idempotency keys)
     pub fn counts(&self) -> (i64, i64, i64, i64) {
         self.db()
