@@ -265,9 +265,11 @@ impl Checker {
     }
 
     fn lexicon_hits(&self, t: &FieldText, out: &mut Vec<Hit>) {
-        for h in self.lexicons.scan(&t.folded.text) {
+        // The prepared text as written: the matcher folds width and case in
+        // its code table, so no folded copy and no offset map are needed.
+        for h in self.lexicons.scan(t.text()) {
             let e = h.entry;
-            let (start, end) = (t.unfold(h.start), t.unfold(h.end));
+            let (start, end) = (h.start, h.end);
             let seen = &t.text()[start..end];
             let note = e
                 .note

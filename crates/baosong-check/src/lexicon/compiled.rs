@@ -1,11 +1,14 @@
 //! One lexicon compiled to a [`Matcher`]: leftmost-longest matching over the
-//! folded text.
+//! text as written, width and case folded by the matcher's code table (terms
+//! are folded here, the text's full-width forms and capitals share the codes
+//! of their folded forms), so spans are offsets in the text given.
 
 use std::collections::HashMap;
 
 use super::format::{Entry, LexiconError, LexiconSource, normal_form};
 use super::matcher::Matcher;
 use crate::finding::LexiconVersion;
+use crate::text::fold::changed_chars;
 
 pub struct CompiledLexicon {
     pub name: String,
@@ -40,7 +43,8 @@ impl CompiledLexicon {
         let pma = if index.is_empty() {
             None
         } else {
-            Some(Matcher::build(index.iter().map(|(k, &v)| (k.as_str(), v))))
+            let keys = index.iter().map(|(k, &v)| (k.as_str(), v));
+            Some(Matcher::build(keys, changed_chars()))
         };
         Ok(CompiledLexicon {
             name: src.name,
@@ -75,10 +79,11 @@ impl CompiledLexicon {
     }
 
     /// Calls `f(start, end, entry)` for each leftmost-longest match in
-    /// `folded` (byte offsets).
-    pub fn find<'a>(&'a self, folded: &str, mut f: impl FnMut(usize, usize, &'a Entry)) {
+    /// `text` (byte offsets in `text`). Matching folds width and case, so
+    /// `text` need not be folded first (folded text gives the same matches).
+    pub fn find<'a>(&'a self, text: &str, mut f: impl FnMut(usize, usize, &'a Entry)) {
         let Some(pma) = &self.pma else { return };
-        pma.find(folded, |start, end, value| {
+        pma.find(text, |start, end, value| {
             if let Some(entry) = self.entries.get(value as usize) {
                 f(start, end, entry);
             }

@@ -13,7 +13,7 @@ pub struct LexiconSet {
     lexicons: Vec<Arc<CompiledLexicon>>,
 }
 
-/// A lexicon match in folded-text coordinates.
+/// A lexicon match, in byte offsets of the text scanned.
 pub struct LexiconHit<'a> {
     pub start: usize,
     pub end: usize,
@@ -40,19 +40,20 @@ impl LexiconSet {
         self.lexicons.is_empty()
     }
 
-    /// The matches in `folded`, sorted by position, with the rules of
+    /// The matches in `text` (as written: matching folds width and case
+    /// itself, see [`CompiledLexicon::find`]), sorted by position, with the rules of
     /// assets/lexicons/README.md applied: leftmost-longest within a file;
     /// sensitive/custom hits overlapping an allowed occurrence are dropped
     /// unless they contain it; of nested hits of one category only the longer
     /// stays; on the same span the lexicon loaded last wins.
-    pub fn scan<'a>(&'a self, folded: &str) -> Vec<LexiconHit<'a>> {
+    pub fn scan<'a>(&'a self, text: &str) -> Vec<LexiconHit<'a>> {
         // One lexicon without allow entries: leftmost-longest matches are
         // already sorted and never nested, so there is nothing to filter.
         if let [lex] = self.lexicons.as_slice()
             && !lex.has_allow()
         {
             let mut out = Vec::new();
-            lex.find(folded, |start, end, entry| {
+            lex.find(text, |start, end, entry| {
                 out.push(LexiconHit {
                     start,
                     end,
@@ -64,7 +65,7 @@ impl LexiconSet {
         }
         let mut hits: Vec<(usize, LexiconHit<'a>)> = Vec::new();
         for (order, lex) in self.lexicons.iter().enumerate() {
-            lex.find(folded, |start, end, entry| {
+            lex.find(text, |start, end, entry| {
                 hits.push((
                     order,
                     LexiconHit {

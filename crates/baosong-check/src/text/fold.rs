@@ -86,6 +86,18 @@ pub fn fold_char(c: char) -> char {
     }
 }
 
+/// Every character folding changes, with what it becomes: the full-width
+/// forms, U+3000 and the ASCII capitals. Each folds to exactly one character
+/// (a test checks this list against [`fold_char`] over all of Unicode), which
+/// lets the lexicon matcher fold by giving both the same code instead of
+/// scanning a folded copy.
+pub fn changed_chars() -> impl Iterator<Item = (char, char)> + Clone {
+    let wide = ('\u{FF01}'..='\u{FF5A}').filter(|&c| is_foldable_wide(c));
+    wide.chain(['\u{3000}'])
+        .chain('A'..='Z')
+        .map(|c| (c, fold_char(c)))
+}
+
 /// Folds a whole string (for lexicon terms and fingerprints).
 pub fn fold_str(s: &str) -> String {
     s.chars().map(fold_char).collect()
@@ -155,6 +167,20 @@ mod tests {
             Some(6),
             "，。 stay"
         );
+    }
+
+    /// `changed_chars` is exactly the characters `fold_char` changes, and
+    /// folding is idempotent (a folded character never folds again).
+    #[test]
+    fn changed_chars_lists_every_fold() {
+        let listed: std::collections::HashMap<char, char> = changed_chars().collect();
+        let all = (0..=0x10FFFFu32).filter_map(char::from_u32);
+        for c in all {
+            let f = fold_char(c);
+            assert_eq!(listed.get(&c).copied(), (f != c).then_some(f), "{c:?}");
+            assert_eq!(fold_char(f), f, "{c:?} folds once");
+        }
+        assert_eq!(listed.len(), 26 + 1 + 26 + 26 + 10 + 7);
     }
 
     #[test]

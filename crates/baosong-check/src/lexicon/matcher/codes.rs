@@ -6,6 +6,11 @@
 //! in cache. 0 means "in no term": most characters of a text are rejected by
 //! one lookup in a 64K-entry table (128 KiB, of which Chinese text touches the
 //! CJK block).
+//!
+//! Folding happens here too: an *alias* is a character that is in no term but
+//! gets the code of one that is ('Ａ' and 'A' get the code of 'a'), so the
+//! text is matched as written, at no cost per character, and matches come
+//! out in its own byte offsets.
 
 use std::collections::HashMap;
 
@@ -20,6 +25,9 @@ pub struct Codes {
     astral: HashMap<u32, u32>,
     /// The characters in code order (code `k` is `chars[k - 1]`).
     chars: Vec<char>,
+    /// Characters that share another's code, with that code (kept for the
+    /// stored form).
+    aliases: Vec<(char, u32)>,
 }
 
 impl Codes {
@@ -70,7 +78,52 @@ impl Codes {
                 }
             }
         }
-        Ok(Codes { bmp, astral, chars })
+        Ok(Codes {
+            bmp,
+            astral,
+            chars,
+            aliases: Vec::new(),
+        })
+    }
+
+    /// Gives each `from` the code of its `to`, where `to` has a code and
+    /// `from` has none (a character of some term keeps its own code).
+    pub fn alias(&mut self, pairs: impl Iterator<Item = (char, char)>) {
+        for (from, to) in pairs {
+            let code = self.of(to);
+            if code != ABSENT && self.of(from) == ABSENT {
+                // Cannot fail: `code` is a code and `from` has none.
+                let _ = self.set_alias(from, code);
+            }
+        }
+    }
+
+    /// Restores aliases from a cache: refuses a code that is not one, or a
+    /// character that already has a code.
+    pub fn with_aliases(mut self, aliases: &[(char, u32)]) -> Result<Codes, ()> {
+        for &(c, code) in aliases {
+            self.set_alias(c, code)?;
+        }
+        Ok(self)
+    }
+
+    fn set_alias(&mut self, c: char, code: u32) -> Result<(), ()> {
+        if code == ABSENT || code as usize >= self.len() || self.of(c) != ABSENT {
+            return Err(());
+        }
+        match self.bmp.get_mut(c as usize) {
+            Some(slot) => *slot = u16::try_from(code).map_err(|_| ())?,
+            None => {
+                self.astral.insert(c as u32, code);
+            }
+        }
+        self.aliases.push((c, code));
+        Ok(())
+    }
+
+    /// The aliases, in the order they were given.
+    pub fn aliases(&self) -> &[(char, u32)] {
+        &self.aliases
     }
 
     /// The code of the character with scalar value `c`.
@@ -98,7 +151,10 @@ impl Codes {
     }
 
     pub fn heap_bytes(&self) -> usize {
-        self.bmp.len() * 2 + self.astral.len() * 16 + self.chars.len() * 4
+        self.bmp.len() * 2
+            + self.astral.len() * 16
+            + self.chars.len() * 4
+            + self.aliases.capacity() * 8
     }
 }
 
@@ -108,6 +164,7 @@ impl Default for Codes {
             bmp: vec![0u16; 0x10000].into_boxed_slice(),
             astral: HashMap::new(),
             chars: Vec::new(),
+            aliases: Vec::new(),
         }
     }
 }
@@ -148,6 +205,29 @@ mod tests {
         let again = Codes::from_chars(codes.chars().to_vec()).unwrap();
         assert_eq!(again.of('𠀀'), codes.of('𠀀'));
         assert!(Codes::from_chars(vec!['a', 'a']).is_err());
+    }
+
+    #[test]
+    fn aliases_share_a_code() {
+        let mut codes = Codes::build(["ab", "政"].into_iter());
+        codes.alias([('A', 'a'), ('Ｂ', 'b'), ('C', 'c'), ('a', 'b')].into_iter());
+        assert_eq!(codes.of('A'), codes.of('a'));
+        assert_eq!(codes.of('Ｂ'), codes.of('b'));
+        assert_eq!(codes.of('C'), ABSENT, "c is in no term");
+        assert_ne!(
+            codes.of('a'),
+            codes.of('b'),
+            "a term's character keeps its code"
+        );
+        let back = Codes::from_chars(codes.chars().to_vec())
+            .and_then(|c| c.with_aliases(codes.aliases()))
+            .unwrap();
+        assert_eq!(back.of('A'), codes.of('a'));
+        let chars = codes.chars().to_vec();
+        let bad = |a: &[(char, u32)]| Codes::from_chars(chars.clone()).unwrap().with_aliases(a);
+        assert!(bad(&[('A', 0)]).is_err());
+        assert!(bad(&[('A', 4)]).is_err());
+        assert!(bad(&[('a', 1)]).is_err());
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The automaton behind a compiled lexicon: leftmost-longest matching of
-//! many short terms over folded text, laid out for Chinese prose.
+//! many short terms, laid out for Chinese prose. Folding (width, case) is
+//! done by the code table ([`codes`]): a character and its folded form share
+//! one code, so the text is scanned as written and spans are its offsets.
 //!
 //! A generic Aho–Corasick automaton (daachorse, aho-corasick) follows one
 //! transition per character into a table of many megabytes, and most of
@@ -52,11 +54,15 @@ pub struct Matcher {
 impl Matcher {
     /// A matcher for `keys` (already folded; empty keys are ignored), each
     /// with the value reported for its matches. Keys must be distinct.
-    pub fn build<'a, I>(keys: I) -> Matcher
+    /// `folds` lists (character, folded form) pairs: in the text, each
+    /// character matches as its folded form. The fold must be one character
+    /// to one character, and keys must not contain the characters it changes.
+    pub fn build<'a, I>(keys: I, folds: impl Iterator<Item = (char, char)>) -> Matcher
     where
         I: Iterator<Item = (&'a str, u32)> + Clone,
     {
-        let codes = Codes::build(keys.clone().map(|(k, _)| k));
+        let mut codes = Codes::build(keys.clone().map(|(k, _)| k));
+        codes.alias(folds);
         let mut pairs = Pairs::new(codes.len());
         let mut next_pairs = Pairs::new(codes.len());
         let mut trie = Trie::new(codes.len());
@@ -197,7 +203,10 @@ mod tests {
     use super::*;
 
     fn matches(keys: &[&str], text: &str) -> Vec<(usize, usize, u32)> {
-        let m = Matcher::build(keys.iter().enumerate().map(|(i, k)| (*k, i as u32)));
+        let m = Matcher::build(
+            keys.iter().enumerate().map(|(i, k)| (*k, i as u32)),
+            std::iter::empty(),
+        );
         let mut out = Vec::new();
         m.find(text, |s, e, v| out.push((s, e, v)));
         out
@@ -260,7 +269,10 @@ mod tests {
             .map(|m| (m.start(), m.end(), m.pattern().as_u32()))
             .collect();
         assert!(want.len() > 1000);
-        let m = Matcher::build(keys.iter().enumerate().map(|(i, k)| (*k, i as u32)));
+        let m = Matcher::build(
+            keys.iter().enumerate().map(|(i, k)| (*k, i as u32)),
+            std::iter::empty(),
+        );
         let mut got = Vec::new();
         m.find(&text, |s, e, v| got.push((s, e, v)));
         assert!(got == want, "same matches as aho-corasick");

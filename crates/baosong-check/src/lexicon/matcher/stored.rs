@@ -35,6 +35,9 @@ fn read_pairs(r: &mut Reader) -> Result<Pairs, ()> {
 pub fn write(m: &Matcher, out: &mut Vec<u8>) {
     let chars = m.codes.chars();
     put_u32s(out, chars.len(), chars.iter().map(|&c| c as u32));
+    let aliases = m.codes.aliases();
+    let flat = aliases.iter().flat_map(|&(c, code)| [c as u32, code]);
+    put_u32s(out, aliases.len() * 2, flat);
     put_pairs(out, &m.pairs);
     put_pairs(out, &m.next_pairs);
     let t = &m.trie;
@@ -71,7 +74,12 @@ pub fn read(r: &mut Reader) -> Result<Matcher, ()> {
         .map(char::from_u32)
         .collect::<Option<_>>()
         .ok_or(())?;
-    let codes = Codes::from_chars(chars)?;
+    let aliases: Vec<(char, u32)> = read_groups::<2>(r)?
+        .into_iter()
+        .map(|[c, code]| Some((char::from_u32(c)?, code)))
+        .collect::<Option<_>>()
+        .ok_or(())?;
+    let codes = Codes::from_chars(chars)?.with_aliases(&aliases)?;
     let pairs = read_pairs(r)?;
     let next_pairs = read_pairs(r)?;
     let root: Box<[[u32; 2]]> = read_groups::<2>(r)?.into_boxed_slice();
