@@ -96,24 +96,22 @@ const MAX_PIXELS: u64 = 100_000_000;
 /// lose quality.
 pub fn downscale(bytes: &[u8], size: WebSize) -> Result<Option<Downscaled>, FileError> {
     size.validate()?;
-    let kind = format_of(bytes)?;
-    // Our own reader, as for stripping: the orientation a viewer applies.
-    let orientation = inspect(bytes)?.orientation;
-    let (image, icc) = decode(bytes, kind)?;
-    let mut image = image;
-    if let Some(o) = u8::try_from(orientation)
+    let header = Header::read(bytes)?;
+    let from = header.shown();
+    // Decided from the header: a picture that fits is never decoded.
+    if from.0.max(from.1) <= size.max_side {
+        return Ok(None);
+    }
+    let (mut image, icc) = header.decode()?;
+    if let Some(o) = u8::try_from(header.orientation)
         .ok()
         .and_then(Orientation::from_exif)
     {
         image.apply_orientation(o);
     }
-    let from = (image.width(), image.height());
-    if from.0.max(from.1) <= size.max_side {
-        return Ok(None);
-    }
     let image = shrink(&image, size.max_side);
     let to = (image.width(), image.height());
-    let (bytes, kind) = encode(&image, kind, size.quality, icc)?;
+    let (bytes, kind) = encode(&image, header.kind, size.quality, icc)?;
     Ok(Some(Downscaled {
         bytes,
         kind,
@@ -125,48 +123,72 @@ pub fn downscale(bytes: &[u8], size: WebSize) -> Result<Option<Downscaled>, File
 /// Width × height as a viewer shows the picture (EXIF orientation applied),
 /// read from the header only.
 pub fn dimensions(bytes: &[u8]) -> Result<(u32, u32), FileError> {
-    let kind = format_of(bytes)?;
-    let orientation = inspect(bytes)?.orientation;
-    let decoder = ImageReader::with_format(Cursor::new(bytes), image_format(kind))
-        .into_decoder()
-        .map_err(|e| error(kind, e))?;
-    let (w, h) = decoder.dimensions();
-    // 5–8 turn the picture a quarter.
-    Ok(if (5..=8).contains(&orientation) {
-        (h, w)
-    } else {
-        (w, h)
-    })
+    Ok(Header::read(bytes)?.shown())
 }
 
-fn image_format(kind: FileKind) -> ImageFormat {
-    match kind {
-        FileKind::Jpeg => ImageFormat::Jpeg,
-        FileKind::Png => ImageFormat::Png,
-        _ => ImageFormat::WebP,
+/// What the picture's headers say, before any pixel is decoded.
+struct Header<'b> {
+    bytes: &'b [u8],
+    kind: FileKind,
+    /// As stored, before the orientation is applied.
+    size: (u32, u32),
+    /// EXIF orientation, from our own reader (as for stripping).
+    orientation: u16,
+}
+
+impl<'b> Header<'b> {
+    fn read(bytes: &'b [u8]) -> Result<Header<'b>, FileError> {
+        let kind = format_of(bytes)?;
+        let orientation = inspect(bytes)?.orientation;
+        let size = decoder(bytes, kind)?.dimensions();
+        Ok(Header {
+            bytes,
+            kind,
+            size,
+            orientation,
+        })
+    }
+
+    /// The size as shown: orientations 5–8 turn the picture a quarter.
+    fn shown(&self) -> (u32, u32) {
+        let (w, h) = self.size;
+        if (5..=8).contains(&self.orientation) {
+            (h, w)
+        } else {
+            (w, h)
+        }
+    }
+
+    /// Decodes the picture, refusing ones too large to hold, and returns
+    /// its colour profile.
+    fn decode(&self) -> Result<(DynamicImage, Option<Vec<u8>>), FileError> {
+        let (w, h) = self.size;
+        if u64::from(w) * u64::from(h) > MAX_PIXELS {
+            return Err(FileError::TooManyPixels {
+                limit_mp: MAX_PIXELS / 1_000_000,
+            });
+        }
+        let mut decoder = decoder(self.bytes, self.kind)?;
+        // A profile that cannot be read is left out, not an error: the
+        // picture still shows, in sRGB.
+        let icc = decoder.icc_profile().ok().flatten();
+        let image = DynamicImage::from_decoder(decoder).map_err(|e| error(self.kind, e))?;
+        Ok((image, icc))
     }
 }
 
-/// Decodes the picture, refusing ones too large to hold, and returns its
-/// colour profile.
-fn decode(bytes: &[u8], kind: FileKind) -> Result<(DynamicImage, Option<Vec<u8>>), FileError> {
-    let format = image_format(kind);
+/// The `image` crate's decoder for the picture, with an allocation limit.
+fn decoder(bytes: &[u8], kind: FileKind) -> Result<impl ImageDecoder + '_, FileError> {
+    let format = match kind {
+        FileKind::Jpeg => ImageFormat::Jpeg,
+        FileKind::Png => ImageFormat::Png,
+        _ => ImageFormat::WebP,
+    };
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(MAX_PIXELS * 4);
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(|e| error(kind, e))?;
-    let (w, h) = decoder.dimensions();
-    if u64::from(w) * u64::from(h) > MAX_PIXELS {
-        return Err(FileError::TooManyPixels {
-            limit_mp: MAX_PIXELS / 1_000_000,
-        });
-    }
-    // A profile that cannot be read is left out, not an error: the picture
-    // still shows, in sRGB.
-    let icc = decoder.icc_profile().ok().flatten();
-    let image = DynamicImage::from_decoder(decoder).map_err(|e| error(kind, e))?;
-    Ok((image, icc))
+    reader.into_decoder().map_err(|e| error(kind, e))
 }
 
 fn error(kind: FileKind, e: image::ImageError) -> FileError {
