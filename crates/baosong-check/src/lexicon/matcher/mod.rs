@@ -224,6 +224,18 @@ mod tests {
     // Against the aho-corasick crate's leftmost-longest matches, over a
     // small alphabet (so terms overlap and nest a lot) with one-, two-,
     // three- and four-byte characters.
+    /// The reference: the aho-corasick crate's leftmost-longest matches as
+    /// (start, end, term index).
+    fn leftmost_longest(keys: &[&str], text: &str) -> Vec<(usize, usize, u32)> {
+        let ac = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(keys)
+            .unwrap();
+        ac.find_iter(text)
+            .map(|m| (m.start(), m.end(), m.pattern().as_u32()))
+            .collect()
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
         #[test]
@@ -232,15 +244,7 @@ mod tests {
             text in "[ab政府𠀀¢ ]{0,60}",
         ) {
             let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-            let ac = aho_corasick::AhoCorasick::builder()
-                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                .build(&keys)
-                .unwrap();
-            let want: Vec<(usize, usize, u32)> = ac
-                .find_iter(&text)
-                .map(|m| (m.start(), m.end(), m.pattern().as_u32()))
-                .collect();
-            proptest::prop_assert_eq!(matches(&keys, &text), want);
+            proptest::prop_assert_eq!(matches(&keys, &text), leftmost_longest(&keys, &text));
         }
     }
 
@@ -260,14 +264,7 @@ mod tests {
             .collect();
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         let text: String = (0..50_000).map(|_| next(1600)).collect();
-        let ac = aho_corasick::AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .build(&keys)
-            .unwrap();
-        let want: Vec<(usize, usize, u32)> = ac
-            .find_iter(&text)
-            .map(|m| (m.start(), m.end(), m.pattern().as_u32()))
-            .collect();
+        let want = leftmost_longest(&keys, &text);
         assert!(want.len() > 1000);
         let m = Matcher::build(
             keys.iter().enumerate().map(|(i, k)| (*k, i as u32)),
